@@ -1,0 +1,53 @@
+package io.palisade.kit.consumer;
+
+import io.palisade.events.CloudEvent;
+import io.palisade.events.EventCodec;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * The idempotent-consumer log: an event's effect and the record that it was applied commit in one
+ * transaction, so a redelivered event is skipped and a crash between the two loses nothing.
+ */
+@ApplicationScoped
+public class ConsumerLog {
+
+    private static final Logger LOG = Logger.getLogger(ConsumerLog.class);
+    private static final String INSERT =
+            "insert into consumed_event (consumer, event_id) values (:consumer, :id) on conflict do nothing";
+
+    private final EventCodec codec = new EventCodec();
+
+    /**
+     * Decodes {@code payload} and applies {@code effect} once per event id for {@code consumer}, in one
+     * transaction. A record that is not a Palisade event is logged and skipped so it cannot block
+     * the partition.
+     */
+    public Uni<Void> applyOnce(String consumer, String payload, Function<CloudEvent, Uni<Void>> effect) {
+        CloudEvent event;
+        try {
+            event = codec.decode(payload);
+        } catch (EventCodec.MalformedEventException e) {
+            LOG.warnf("%s skipped a record that is not a Palisade event: %s", consumer, e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> firstDelivery(consumer, event.id())
+                .chain(first -> first ? effect.apply(event) : Uni.createFrom().voidItem()));
+    }
+
+    /** Records the event as applied; true the first time. Call it inside the effect's transaction. */
+    public Uni<Boolean> firstDelivery(String consumer, String eventId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(INSERT)
+                        .setParameter("consumer", consumer)
+                        .setParameter("id", eventId)
+                        .executeUpdate())
+                .map(rows -> rows == 1);
+    }
+
+    public EventCodec codec() {
+        return codec;
+    }
+}

@@ -1,0 +1,47 @@
+package io.palisade.kit.outbox;
+
+import io.palisade.events.CloudEvent;
+import io.palisade.events.EventCodec;
+import io.palisade.events.PalisadeEvent;
+import io.palisade.kit.config.PalisadeConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Writes an event into the outbox table inside the caller's current transaction, so the event is
+ * published if and only if the state change commits. Call it only inside {@code @WithTransaction}.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private static final String INSERT =
+            "insert into outbox (id, topic, message_key, payload) values (:id, :topic, :key, :payload)";
+
+    private final EventCodec codec = new EventCodec();
+    private final String source;
+
+    public Outbox(PalisadeConfig config) {
+        this.source = "/" + config.service();
+    }
+
+    public Uni<CloudEvent> publish(PalisadeEvent data, String tenantPath) {
+        return publish(UUID.randomUUID(), data, tenantPath);
+    }
+
+    public Uni<CloudEvent> publish(UUID id, PalisadeEvent data, String tenantPath) {
+        CloudEvent event = codec.envelope(id, data, source, tenantPath, Instant.now());
+        return Panache.currentTransaction()
+                .onItem().ifNull().failWith(() -> new IllegalStateException("Outbox.publish needs an open transaction"))
+                .chain(tx -> Panache.getSession())
+                .chain(session -> session.createNativeQuery(INSERT)
+                        .setParameter("id", id)
+                        .setParameter("topic", data.topic())
+                        .setParameter("key", data.aggregateId())
+                        .setParameter("payload", codec.encode(event))
+                        .executeUpdate())
+                .replaceWith(event);
+    }
+}

@@ -1,0 +1,163 @@
+package io.palisade.kit.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.palisade.kit.config.PalisadeConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the outbox to Kafka. One relay at a time holds a PostgreSQL advisory lock for its
+ * round, so events leave in commit order per key even with many replicas; it sends a batch with an
+ * idempotent producer, waits for every acknowledgement, then deletes the batch in the same
+ * transaction. If Kafka is down nothing is deleted and the next round tries again: delivery is at
+ * least once, and consumers deduplicate by event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration DB_TIMEOUT = Duration.ofSeconds(10);
+    private static final String LOCK = "select pg_try_advisory_xact_lock(7413170001) as locked";
+    private static final String BATCH = "select seq, topic, message_key, payload from outbox order by seq limit $1";
+    private static final String DELETE = "delete from outbox where seq = any($1)";
+
+    private final Pool pool;
+    private final PalisadeConfig config;
+    private final String bootstrapServers;
+    private final Counter published;
+    private final Counter failures;
+    private volatile KafkaProducer<String, String> producer;
+    private volatile boolean failing;
+    private volatile boolean stopped;
+
+    public OutboxRelay(Pool pool, PalisadeConfig config, MeterRegistry registry,
+                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.pool = pool;
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.published = registry.counter("palisade.outbox.published");
+        this.failures = registry.counter("palisade.outbox.failures");
+    }
+
+    @Scheduled(every = "${palisade.outbox.poll-interval:0.2s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        if (!config.outbox().relayEnabled() || stopped) {
+            return;
+        }
+        try {
+            int sent;
+            do {
+                sent = relayOnce();
+            } while (sent == config.outbox().batchSize() && !stopped);
+            if (failing) {
+                LOG.info("Outbox relay publishes again");
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            failures.increment();
+            if (!failing) {
+                LOG.warnf("Outbox relay cannot publish yet (%s); events wait in the outbox", e.getMessage());
+                failing = true;
+            }
+        }
+    }
+
+    /** Publishes one batch; answers how many events left the outbox. */
+    int relayOnce() {
+        SqlConnection connection = pool.getConnection().await().atMost(DB_TIMEOUT);
+        try {
+            var tx = connection.begin().await().atMost(DB_TIMEOUT);
+            try {
+                boolean locked = connection.query(LOCK).execute().await().atMost(DB_TIMEOUT)
+                        .iterator().next().getBoolean("locked");
+                if (!locked) {
+                    tx.rollback().await().atMost(DB_TIMEOUT);
+                    return 0;
+                }
+                List<Long> seqs = new ArrayList<>();
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
+                for (Row row : connection.preparedQuery(BATCH).execute(Tuple.of(config.outbox().batchSize()))
+                        .await().atMost(DB_TIMEOUT)) {
+                    seqs.add(row.getLong("seq"));
+                    acks.add(producer().send(new ProducerRecord<>(row.getString("topic"),
+                            row.getString("message_key"), row.getString("payload"))));
+                }
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get(60, TimeUnit.SECONDS);
+                }
+                if (!seqs.isEmpty()) {
+                    connection.preparedQuery(DELETE).execute(Tuple.of(seqs.toArray(new Long[0]))).await().atMost(DB_TIMEOUT);
+                }
+                tx.commit().await().atMost(DB_TIMEOUT);
+                published.increment(seqs.size());
+                return seqs.size();
+            } catch (Exception e) {
+                try {
+                    tx.rollback().await().atMost(DB_TIMEOUT);
+                } catch (RuntimeException ignored) {
+                    // the connection is closed below; PostgreSQL rolls back with it
+                }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            }
+        } finally {
+            connection.close().await().atMost(DB_TIMEOUT);
+        }
+    }
+
+    private KafkaProducer<String, String> producer() {
+        KafkaProducer<String, String> current = producer;
+        if (current == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    Properties props = new Properties();
+                    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+                    props.put(ProducerConfig.CLIENT_ID_CONFIG, config.service() + "-outbox");
+                    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                    props.put(ProducerConfig.ACKS_CONFIG, "all");
+                    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+                    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
+                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30000);
+                    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+                    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+                    producer = new KafkaProducer<>(props);
+                }
+                current = producer;
+            }
+        }
+        return current;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        KafkaProducer<String, String> current = producer;
+        if (current != null) {
+            current.close(Duration.ofSeconds(5));
+        }
+    }
+}

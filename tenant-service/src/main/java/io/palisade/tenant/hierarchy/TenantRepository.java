@@ -1,0 +1,64 @@
+package io.palisade.tenant.hierarchy;
+
+import io.palisade.kit.scope.TreePaths;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+@ApplicationScoped
+public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
+
+    /** A page of the subtree under {@code path} (the node at {@code path} included), in path order. */
+    public Uni<List<Tenant>> subtreePage(String path, TenantType type, String nameContains, String afterPath, int limit) {
+        StringBuilder where = new StringBuilder("path >= :lo and path < :hi");
+        Map<String, Object> params = new HashMap<>();
+        params.put("lo", path);
+        params.put("hi", TreePaths.upperBound(path));
+        if (type != null) {
+            where.append(" and type = :type");
+            params.put("type", type);
+        }
+        if (nameContains != null) {
+            where.append(" and lower(name) like :q escape '\\'");
+            params.put("q", "%" + escapeLike(nameContains.toLowerCase()) + "%");
+        }
+        if (afterPath != null) {
+            where.append(" and path > :after");
+            params.put("after", afterPath);
+        }
+        return find(where + " order by path", params).range(0, limit).list();
+    }
+
+    public Uni<Boolean> hasChildren(UUID id) {
+        return count("parentId", id).map(n -> n > 0);
+    }
+
+    public Uni<Boolean> siblingNameTaken(UUID parentId, String name, UUID except) {
+        String parent = parentId == null ? "parentId is null" : "parentId = :parent";
+        Map<String, Object> params = new HashMap<>();
+        params.put("name", name.toLowerCase());
+        params.put("except", except == null ? new UUID(0, 0) : except);
+        if (parentId != null) {
+            params.put("parent", parentId);
+        }
+        return count(parent + " and lower(name) = :name and id <> :except", params).map(n -> n > 0);
+    }
+
+    /** Rewrites the paths of every node strictly below a moved node, in one statement. */
+    public Uni<Integer> moveDescendants(String oldPath, String newPath) {
+        return getSession().chain(s -> s.createNativeQuery("""
+                        update tenant set path = :newPath || substr(path, :cut)
+                        where path > :lo and path < :hi""")
+                .setParameter("newPath", newPath).setParameter("cut", oldPath.length() + 1)
+                .setParameter("lo", oldPath).setParameter("hi", TreePaths.upperBound(oldPath))
+                .executeUpdate());
+    }
+
+    static String escapeLike(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}
