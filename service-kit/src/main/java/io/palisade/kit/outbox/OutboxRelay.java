@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.kit.config.PalisadeConfig;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,6 +51,7 @@ public class OutboxRelay {
     private volatile KafkaProducer<String, String> producer;
     private volatile boolean failing;
     private volatile boolean stopped;
+    private ScheduledExecutorService executor;
 
     public OutboxRelay(Pool pool, PalisadeConfig config, MeterRegistry registry,
                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
@@ -59,8 +62,19 @@ public class OutboxRelay {
         this.failures = registry.counter("palisade.outbox.failures");
     }
 
-    @Scheduled(every = "${palisade.outbox.poll-interval:0.2s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void start(@Observes StartupEvent event) {
+        if (!config.outbox().relayEnabled()) {
+            return;
+        }
+        long millis = config.outbox().pollInterval().toMillis();
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outbox-relay");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
     void poll() {
         if (!config.outbox().relayEnabled() || stopped) {
             return;
@@ -74,7 +88,7 @@ public class OutboxRelay {
                 LOG.info("Outbox relay publishes again");
                 failing = false;
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failures.increment();
             if (!failing) {
                 LOG.warnf("Outbox relay cannot publish yet (%s); events wait in the outbox", e.getMessage());
@@ -155,6 +169,14 @@ public class OutboxRelay {
 
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
+        if (executor != null) {
+            executor.shutdown();
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         KafkaProducer<String, String> current = producer;
         if (current != null) {
             current.close(Duration.ofSeconds(5));

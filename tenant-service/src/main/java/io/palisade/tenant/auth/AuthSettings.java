@@ -28,6 +28,12 @@ public interface AuthSettings {
     @WithDefault("310000")
     int pbkdf2Iterations();
 
+    /** Base64 of 32 bytes that seals signing keys and TOTP secrets at rest ({@code PALISADE_MASTER_KEY}). */
+    java.util.Optional<String> masterKey();
+
+    /** The bootstrap root operator's password ({@code PALISADE_BOOTSTRAP_ADMIN_PASSWORD}); generated when unset. */
+    java.util.Optional<String> bootstrapAdminPassword();
+
     /** The issuer named in TOTP enrolment URIs. */
     @WithDefault("Palisade")
     String totpIssuer();

@@ -39,7 +39,7 @@ public class BootstrapAdmin {
     private final Optional<String> configuredPassword;
 
     public BootstrapAdmin(OperatorRepository operators, PermissionSetRepository sets, PasswordHasher hasher,
-                          SigningKeys keys, @ConfigProperty(name = "palisade.bootstrap-admin-password") Optional<String> configuredPassword) {
+                          SigningKeys keys, @ConfigProperty(name = "palisade.auth.bootstrap-admin-password") Optional<String> configuredPassword) {
         this.operators = operators;
         this.sets = sets;
         this.hasher = hasher;

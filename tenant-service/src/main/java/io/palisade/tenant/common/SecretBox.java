@@ -28,7 +28,7 @@ public class SecretBox {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
-    public SecretBox(@ConfigProperty(name = "palisade.master-key") Optional<String> masterKey) {
+    public SecretBox(@ConfigProperty(name = "palisade.auth.master-key") Optional<String> masterKey) {
         byte[] bytes = masterKey.filter(k -> !k.isBlank()).map(k -> Base64.getDecoder().decode(k.trim())).orElse(null);
         if (bytes != null && bytes.length != 32) {
             throw new IllegalStateException("PALISADE_MASTER_KEY must be the base64 of 32 bytes");
