@@ -76,7 +76,7 @@ public final class Totp {
                 + "&algorithm=SHA1&digits=" + DIGITS + "&period=" + STEP_SECONDS;
     }
 
-    static String base32(byte[] bytes) {
+    public static String base32(byte[] bytes) {
         StringBuilder out = new StringBuilder();
         int buffer = 0;
         int bits = 0;
@@ -94,7 +94,7 @@ public final class Totp {
         return out.toString();
     }
 
-    static byte[] decodeBase32(String text) {
+    public static byte[] decodeBase32(String text) {
         String clean = text.replace("=", "").replace(" ", "").toUpperCase();
         ByteBuffer out = ByteBuffer.allocate(clean.length() * 5 / 8);
         int buffer = 0;
