@@ -5,6 +5,7 @@ import io.palisade.events.EventCodec;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -19,12 +20,16 @@ public class ConsumerLog {
     private static final String INSERT =
             "insert into consumed_event (consumer, event_id) values (:consumer, :id) on conflict do nothing";
 
+    private static final Duration RETRY_MIN = Duration.ofMillis(200);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(10);
+
     private final EventCodec codec = new EventCodec();
 
     /**
      * Decodes {@code payload} and applies {@code effect} once per event id for {@code consumer}, in one
      * transaction. A record that is not a Palisade event is logged and skipped so it cannot block
-     * the partition.
+     * the partition; any other failure (PostgreSQL away, say) is retried with back-off until it
+     * succeeds, so the offset is committed only after the effect is: nothing is lost.
      */
     public Uni<Void> applyOnce(String consumer, String payload, Function<CloudEvent, Uni<Void>> effect) {
         CloudEvent event;
@@ -35,7 +40,10 @@ public class ConsumerLog {
             return Uni.createFrom().voidItem();
         }
         return Panache.withTransaction(() -> firstDelivery(consumer, event.id())
-                .chain(first -> first ? effect.apply(event) : Uni.createFrom().voidItem()));
+                        .chain(first -> first ? effect.apply(event) : Uni.createFrom().voidItem()))
+                .onFailure().invoke(e -> LOG.warnf("%s could not apply event %s yet (%s); retrying",
+                        consumer, event.id(), e.getClass().getSimpleName()))
+                .onFailure().retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely();
     }
 
     /** Records the event as applied; true the first time. Call it inside the effect's transaction. */

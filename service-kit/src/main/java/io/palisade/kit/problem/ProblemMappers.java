@@ -217,23 +217,20 @@ public class ProblemMappers {
         return path.toString();
     }
 
-    /** The field of a violation: the bean property path, without the method and parameter nodes. */
+    /** The field of a violation: the bean property path, or "body" for a constraint on the body itself. */
     static String fieldOf(Path path) {
         List<String> names = new ArrayList<>();
-        String parameter = null;
         for (Path.Node node : path) {
             if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
                 if (node.getName() != null) {
                     names.add(node.getIndex() != null ? node.getName() + "[" + node.getIndex() + "]" : node.getName());
                 }
-            } else if (node.getKind() == ElementKind.PARAMETER) {
-                parameter = node.getName();
             }
         }
         if (!names.isEmpty()) {
             return String.join(".", names);
         }
-        return parameter == null ? "body" : parameter;
+        return "body";
     }
 
     private static List<String> enumNames(Class<?> type) {

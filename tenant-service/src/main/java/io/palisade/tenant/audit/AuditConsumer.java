@@ -35,7 +35,7 @@ public class AuditConsumer {
         AuditRecorded data = log.codec().data(event, AuditRecorded.class);
         AuditEntry entry = new AuditEntry();
         entry.id = parseOrDerive(event.id());
-        entry.at = data.at() != null ? data.at() : event.time();
+        entry.at = data.at() != null ? data.at() : event.time() != null ? event.time() : java.time.Instant.now();
         entry.actorId = data.actorId();
         entry.action = data.action() == null ? "unknown" : data.action();
         entry.targetType = data.targetType();
