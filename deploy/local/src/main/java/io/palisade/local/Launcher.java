@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -144,7 +143,7 @@ public final class Launcher {
         writeLauncherPid();
         Cleanup.register(new Step("launcher", () -> Files.deleteIfExists(state.resolve("launcher.pid"))));
 
-        killLeftoverServices();
+        stopLeftovers();
         Secrets secrets = loadOrCreateSecrets();
 
         // ports: read and check everything before starting anything
@@ -248,16 +247,17 @@ public final class Launcher {
     }
 
     private static void checkPorts(List<PortClaim> claims) {
-        Set<Integer> seen = new HashSet<>();
+        Map<Integer, PortClaim> seen = new LinkedHashMap<>();
         for (PortClaim c : claims) {
-            if (!seen.add(c.port())) {
-                throw new Failure("port " + c.port() + " is configured twice (" + c.what() + "); set " + c.envVar()
-                        + " to another port.");
+            PortClaim other = seen.putIfAbsent(c.port(), c);
+            if (other != null) {
+                throw new Failure("port " + c.port() + " is configured for both " + other.what() + " ("
+                        + other.envVar() + ") and " + c.what() + " (" + c.envVar() + "); change one of them.");
             }
             if (!Ports.isFree(c.port())) {
                 throw new Failure("port " + c.port() + " (" + c.what() + ") is already in use. Stop whatever listens"
                         + " there, or set " + c.envVar() + " to a free port, e.g. " + c.envVar() + "="
-                        + suggestFree(c.port(), seen) + " ./palisade up");
+                        + suggestFree(c.port(), seen.keySet()) + " ./palisade up");
             }
         }
     }
@@ -465,20 +465,27 @@ public final class Launcher {
                     + "); send it SIGTERM (./palisade down does that).");
             return 1;
         }
-        int count = killLeftoverServices();
-        Path kafkaPid = state.resolve("kafka").resolve("broker.pid");
-        if (Processes.livePid(kafkaPid, "-Dpalisade.kafka.dir=").isPresent()) {
-            System.out.println("Stopping a Kafka broker left over from an earlier run ...");
-            LocalKafka.killStaleBroker(state.resolve("kafka").toAbsolutePath());
-            count++;
-        }
-        if (Processes.livePid(state.resolve("pg").resolve("postmaster.pid"), "postgres").isPresent()) {
-            System.out.println("Stopping a PostgreSQL server left over from an earlier run ...");
-            LocalPostgres.stopStalePostmaster(state.resolve("pg"));
-            count++;
-        }
+        int count = stopLeftovers();
         System.out.println(count == 0 ? "Palisade is not running." : "Stopped.");
         return 0;
+    }
+
+    /** Stops services, the broker and PostgreSQL that a launcher killed with SIGKILL left running. */
+    private int stopLeftovers() {
+        int count = killLeftoverServices();
+        Path kafkaDir = state.resolve("kafka");
+        if (Processes.livePid(kafkaDir.resolve("broker.pid"), "-Dpalisade.kafka.dir=" + kafkaDir).isPresent()) {
+            System.out.println("Stopping a Kafka broker left over from an earlier run ...");
+            LocalKafka.killStaleBroker(kafkaDir);
+            count++;
+        }
+        Path pgDir = state.resolve("pg");
+        if (Processes.livePid(pgDir.resolve("postmaster.pid"), "postgres").isPresent()) {
+            System.out.println("Stopping a PostgreSQL server left over from an earlier run ...");
+            LocalPostgres.stopStalePostmaster(pgDir);
+            count++;
+        }
+        return count;
     }
 
     // --------------------------------------------------------------------------------------------------------- status

@@ -237,6 +237,11 @@ public final class LocalKafka implements AutoCloseable {
     private void awaitReady(Process p) throws IOException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Admin admin = null;
+        // Kafka instantiates its plugins through the context class loader; under Quarkus tests this
+        // class may be loaded parent-first, so make the context loader the one that loaded us.
+        Thread thread = Thread.currentThread();
+        ClassLoader previousLoader = thread.getContextClassLoader();
+        thread.setContextClassLoader(LocalKafka.class.getClassLoader());
         try {
             while (System.nanoTime() < deadline) {
                 if (closed) {
@@ -270,6 +275,7 @@ public final class LocalKafka implements AutoCloseable {
             if (admin != null) {
                 admin.close(Duration.ofSeconds(2));
             }
+            thread.setContextClassLoader(previousLoader);
         }
     }
 

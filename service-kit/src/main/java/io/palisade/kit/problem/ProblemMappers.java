@@ -182,6 +182,13 @@ public class ProblemMappers {
     }
 
     private static Throwable unwrap(Throwable e) {
+        // The most telling failure wins: a framework wrapper (a generic 400, a CompletionException)
+        // often carries the JSON or domain failure that explains it.
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ProblemException || c instanceof JsonProcessingException || c instanceof ValidationException) {
+                return c;
+            }
+        }
         Throwable current = e;
         for (int depth = 0; depth < 10 && current != null; depth++) {
             if (current instanceof ProblemException || current instanceof JsonProcessingException

@@ -26,7 +26,7 @@ public class AuditResource {
     @GET
     public Uni<Paging.Page<AuditQuery.AuditView>> list(@QueryParam("under") String under, @QueryParam("from") String from,
                                                       @QueryParam("to") String to, @QueryParam("action") String action,
-                                                      @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+                                                      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         if (action != null && action.length() > 100) {
             throw ProblemException.invalid("action", "must be at most 100 characters");
         }

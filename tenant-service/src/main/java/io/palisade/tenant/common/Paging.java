@@ -19,14 +19,21 @@ public final class Paging {
     public record Page<T>(List<T> items, String nextCursor) {
     }
 
-    public static int limit(Integer requested) {
-        if (requested == null) {
+    /** The page size a {@code ?limit=} asks for; absent means the default. */
+    public static int limit(String requested) {
+        if (requested == null || requested.isEmpty()) {
             return DEFAULT_LIMIT;
         }
-        if (requested < 1 || requested > MAX_LIMIT) {
-            throw ProblemException.invalid("limit", "must be between 1 and " + MAX_LIMIT);
+        int value;
+        try {
+            value = requested.length() > 4 ? -1 : Integer.parseInt(requested);
+        } catch (NumberFormatException e) {
+            value = -1;
         }
-        return requested;
+        if (value < 1 || value > MAX_LIMIT) {
+            throw ProblemException.invalid("limit", "must be a whole number between 1 and " + MAX_LIMIT);
+        }
+        return value;
     }
 
     public static String encode(String position) {

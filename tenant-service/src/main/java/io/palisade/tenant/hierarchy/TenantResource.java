@@ -56,7 +56,7 @@ public class TenantResource {
     @GET
     public Uni<Paging.Page<TenantView>> list(@QueryParam("under") String under, @QueryParam("type") String type,
                                             @QueryParam("q") String q, @QueryParam("cursor") String cursor,
-                                            @QueryParam("limit") Integer limit) {
+                                            @QueryParam("limit") String limit) {
         if (q != null && q.length() > 200) {
             throw ProblemException.invalid("q", "must be at most 200 characters");
         }

@@ -169,7 +169,8 @@ public class TenantService {
                         })
                         .chain(() -> outbox.publish(new TenantEvents.Moved(t.id.toString(), t.name, t.type.name(),
                                 str(t.parentId), t.path, t.version, str(oldParent), oldPath), t.path))
-                        .chain(() -> audit.record(action(caller, "tenant.moved", t, "moved from " + oldPath)))
+                        .chain(() -> audit.record(action(caller, "tenant.moved", t,
+                                p == null ? "moved to the top level" : "moved under tenant " + p.id)))
                         .map(v -> TenantView.of(t));
             });
         });

@@ -53,7 +53,7 @@ public class OperatorResource {
 
     @GET
     public Uni<Paging.Page<OperatorView>> list(@QueryParam("under") String under, @QueryParam("cursor") String cursor,
-                                              @QueryParam("limit") Integer limit) {
+                                              @QueryParam("limit") String limit) {
         return operators.list(Ids.parseOptional("under", under), cursor, Paging.limit(limit));
     }
 

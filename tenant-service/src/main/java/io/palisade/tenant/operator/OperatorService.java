@@ -118,7 +118,7 @@ public class OperatorService {
     @WithTransaction
     public Uni<OperatorView> update(UUID id, Set<UUID> permissionSetIds, String passwordHash) {
         OperatorPrincipal caller = scope.principal();
-        return visible(id, Permissions.OPERATORS_WRITE).chain(h -> {
+        return visible(id, Permissions.OPERATORS_WRITE).call(h -> requireNoMorePowerful(h.operator())).chain(h -> {
             Operator op = h.operator();
             Uni<Void> sets = permissionSetIds == null ? Uni.createFrom().voidItem()
                     : grantable(permissionSetIds, h.path()).invoke(() -> op.permissionSetIds = new HashSet<>(permissionSetIds));
@@ -142,9 +142,22 @@ public class OperatorService {
             if (h.operator().id.equals(caller.operatorId())) {
                 throw ProblemException.conflict("You cannot delete your own account");
             }
-        }).call(h -> operators.delete(h.operator()))
+        }).call(h -> requireNoMorePowerful(h.operator()))
+                .call(h -> operators.delete(h.operator()))
                 .call(h -> audit.record(action(caller, "operator.deleted", h.operator(), h.path(), "deleted " + h.operator().username)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * An operator may change or remove another only if it holds every permission the other holds;
+     * otherwise resetting a password would take over a more powerful account.
+     */
+    private Uni<Void> requireNoMorePowerful(Operator target) {
+        return sets.findByIds(target.permissionSetIds).invoke(found -> {
+            Set<String> held = new HashSet<>();
+            found.forEach(set -> held.addAll(set.permissionList()));
+            setService.requireGrantable(held);
+        }).replaceWithVoid();
     }
 
     /** The path of a new operator's home: a tenant in scope, or the root for root operators. */

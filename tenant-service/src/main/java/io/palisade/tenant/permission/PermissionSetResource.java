@@ -50,7 +50,7 @@ public class PermissionSetResource {
     @GET
     public Uni<Paging.Page<PermissionSetView>> list(@QueryParam("tenantId") String tenantId,
                                                    @QueryParam("cursor") String cursor,
-                                                   @QueryParam("limit") Integer limit) {
+                                                   @QueryParam("limit") String limit) {
         return sets.list(Ids.parseOptional("tenantId", tenantId), cursor, Paging.limit(limit));
     }
 
