@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A real Kafka broker: one combined KRaft broker+controller node running in its own child JVM
@@ -41,6 +42,7 @@ public final class LocalKafka implements AutoCloseable {
     private final String marker;
     private volatile Process process;
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private LocalKafka(Path dataDir, boolean temporary, int port, int controllerPort, String classpath) {
         this.dataDir = dataDir;
@@ -211,8 +213,8 @@ public final class LocalKafka implements AutoCloseable {
      * temp data. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closing.compareAndSet(false, true)) {
+            return; // already closed, or being closed by another thread (e.g. a second shutdown hook)
         }
         closed = true;
         Cleanup.unregister(this);

