@@ -37,12 +37,7 @@ public class AuditQuery {
 
     @WithSession
     public Uni<Paging.Page<AuditView>> list(UUID under, Instant from, Instant to, String action, String cursor, int limit) {
-        Uni<String> root = under == null
-                ? Uni.createFrom().item(() -> {
-                    scope.require(Permissions.AUDIT_READ);
-                    return scope.homePath();
-                })
-                : tenants.visible(under, Permissions.AUDIT_READ).map(t -> t.path);
+        Uni<String> root = tenants.subtreeRoot(under, Permissions.AUDIT_READ);
         String after = Paging.decode(cursor);
         Instant afterAt = null;
         UUID afterId = null;

@@ -62,6 +62,20 @@ public class TenantService {
         });
     }
 
+    /**
+     * The root of a subtree query: the tenant {@code under} when the caller may see it with
+     * {@code permission}, else "not found"; without {@code under}, the caller's home.
+     */
+    public Uni<String> subtreeRoot(UUID under, String permission) {
+        if (under == null) {
+            return Uni.createFrom().item(() -> {
+                scope.require(permission);
+                return scope.homePath();
+            });
+        }
+        return visible(under, permission).map(t -> t.path);
+    }
+
     @WithSession
     public Uni<TenantView> get(UUID id) {
         return visible(id, Permissions.TENANTS_READ).map(TenantView::of);
@@ -69,12 +83,7 @@ public class TenantService {
 
     @WithSession
     public Uni<Paging.Page<TenantView>> list(UUID under, TenantType type, String q, String cursor, int limit) {
-        Uni<String> root = under == null
-                ? Uni.createFrom().item(() -> {
-                    scope.require(Permissions.TENANTS_READ);
-                    return scope.homePath();
-                })
-                : visible(under, Permissions.TENANTS_READ).map(t -> t.path);
+        Uni<String> root = subtreeRoot(under, Permissions.TENANTS_READ);
         String after = Paging.decode(cursor);
         return root.chain(path -> tenants.subtreePage(path, type, q, after, limit + 1))
                 .map(rows -> Paging.page(rows, limit, t -> t.path, TenantView::of));

@@ -77,12 +77,7 @@ public class OperatorService {
 
     @WithSession
     public Uni<Paging.Page<OperatorView>> list(UUID under, String cursor, int limit) {
-        Uni<String> root = under == null
-                ? Uni.createFrom().item(() -> {
-                    scope.require(Permissions.OPERATORS_READ);
-                    return scope.homePath();
-                })
-                : tenants.visible(under, Permissions.OPERATORS_READ).map(t -> t.path);
+        Uni<String> root = tenants.subtreeRoot(under, Permissions.OPERATORS_READ);
         String after = Paging.decode(cursor);
         UUID afterId = after == null ? null : Ids.parse("cursor", after);
         return root.chain(path -> operators.page(path, afterId, limit + 1))

@@ -71,12 +71,7 @@ public class PermissionSetService {
 
     @WithSession
     public Uni<Paging.Page<PermissionSetView>> list(UUID tenantId, String cursor, int limit) {
-        Uni<String> under = tenantId == null
-                ? Uni.createFrom().item(() -> {
-                    scope.require(Permissions.OPERATORS_READ);
-                    return scope.homePath();
-                })
-                : tenants.visible(tenantId, Permissions.OPERATORS_READ).map(t -> t.path);
+        Uni<String> under = tenants.subtreeRoot(tenantId, Permissions.OPERATORS_READ);
         String after = Paging.decode(cursor);
         UUID afterId = after == null ? null : io.palisade.tenant.common.Ids.parse("cursor", after);
         return under.chain(path -> sets.page(path, afterId, limit + 1))
