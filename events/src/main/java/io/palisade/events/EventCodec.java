@@ -19,7 +19,10 @@ public final class EventCodec {
     /** Every known event type, by its CloudEvents type. */
     private static final Map<String, Class<? extends PalisadeEvent>> TYPES = Stream.of(
                     TenantEvents.Created.class, TenantEvents.Renamed.class, TenantEvents.Moved.class,
-                    TenantEvents.Deleted.class, AuditRecorded.class)
+                    TenantEvents.Deleted.class, AuditRecorded.class,
+                    DeviceEvents.Enrolled.class, DeviceEvents.CheckedIn.class, DeviceEvents.InventoryChanged.class,
+                    DeviceEvents.TaskResult.class, DeviceEvents.TaskDelivered.class, DeviceEvents.Revoked.class,
+                    CommandEvents.TaskAssigned.class, GroupEvents.MembershipChanged.class)
             .collect(Collectors.toUnmodifiableMap(EventCodec::typeOf, Function.identity()));
 
     private final ObjectMapper mapper;

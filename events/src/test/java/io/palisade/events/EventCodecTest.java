@@ -32,7 +32,10 @@ class EventCodecTest {
     @Test
     void everyTypeNameFollowsTheConvention() {
         for (var type : new Class[] {TenantEvents.Created.class, TenantEvents.Renamed.class,
-                TenantEvents.Moved.class, TenantEvents.Deleted.class, AuditRecorded.class}) {
+                TenantEvents.Moved.class, TenantEvents.Deleted.class, AuditRecorded.class,
+                DeviceEvents.Enrolled.class, DeviceEvents.CheckedIn.class, DeviceEvents.InventoryChanged.class,
+                DeviceEvents.TaskResult.class, DeviceEvents.TaskDelivered.class, DeviceEvents.Revoked.class,
+                CommandEvents.TaskAssigned.class, GroupEvents.MembershipChanged.class}) {
             @SuppressWarnings("unchecked")
             String name = EventCodec.typeOf(type);
             assertEquals(true, name.matches("io\\.palisade\\.[a-z]+\\.[a-z-]+\\.v1"), name);

@@ -23,6 +23,11 @@ public class AuditTrail {
         this.outbox = outbox;
     }
 
+    /** Publishes the entry with the connection of the caller's transaction. */
+    public Uni<CloudEvent> record(io.vertx.mutiny.sqlclient.SqlClient connection, AuditRecorded entry, String tenantPath) {
+        return outbox.publish(connection, entry, tenantPath);
+    }
+
     /** Publishes the entry; its envelope id is the entry id. */
     public Uni<CloudEvent> record(UUID entryId, AuditRecorded entry, String tenantPath) {
         return outbox.publish(entryId, entry, tenantPath);

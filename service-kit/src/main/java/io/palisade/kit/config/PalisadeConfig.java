@@ -44,6 +44,12 @@ public interface PalisadeConfig {
         @WithDefault("palisade")
         String issuer();
 
+        /**
+         * Where services other than tenant-service read the verification keys: tenant-service's
+         * {@code /api/v1/auth/jwks}.
+         */
+        Optional<String> jwksUrl();
+
         /** Clock skew tolerated when checking {@code exp} and {@code nbf}. */
         @WithDefault("30s")
         Duration clockSkew();

@@ -4,7 +4,11 @@ import io.palisade.events.CloudEvent;
 import io.palisade.events.EventCodec;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.BiFunction;
 import java.time.Duration;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -43,6 +47,28 @@ public class ConsumerLog {
                         .chain(first -> first ? effect.apply(event) : Uni.createFrom().voidItem()))
                 .onFailure().invoke(e -> LOG.warnf("%s could not apply event %s yet (%s); retrying",
                         consumer, event.id(), e.getClass().getSimpleName()))
+                .onFailure().retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely();
+    }
+
+    /**
+     * The same for services that work with the reactive SQL client: the effect runs with the
+     * connection of the transaction that also records the event id.
+     */
+    public Uni<Void> applyOnce(String consumer, String payload, Pool pool,
+                               BiFunction<SqlConnection, CloudEvent, Uni<Void>> effect) {
+        CloudEvent event;
+        try {
+            event = codec.decode(payload);
+        } catch (EventCodec.MalformedEventException e) {
+            LOG.warnf("%s skipped a record that is not a Palisade event: %s", consumer, e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withTransaction(connection -> connection
+                        .preparedQuery("insert into consumed_event (consumer, event_id) values ($1, $2) on conflict do nothing")
+                        .execute(Tuple.of(consumer, event.id()))
+                        .chain(rows -> rows.rowCount() == 1 ? effect.apply(connection, event) : Uni.createFrom().voidItem()))
+                .onFailure().invoke(e -> LOG.warnf("%s could not apply event %s yet (%s: %s); retrying",
+                        consumer, event.id(), e.getClass().getSimpleName(), e.getMessage()))
                 .onFailure().retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely();
     }
 

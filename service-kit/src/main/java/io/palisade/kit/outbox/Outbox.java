@@ -6,13 +6,17 @@ import io.palisade.events.PalisadeEvent;
 import io.palisade.kit.config.PalisadeConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
  * Writes an event into the outbox table inside the caller's current transaction, so the event is
- * published if and only if the state change commits. Call it only inside {@code @WithTransaction}.
+ * published if and only if the state change commits: either the Hibernate Reactive transaction
+ * ({@code @WithTransaction}) or, for services that work with the reactive SQL client, the
+ * connection of {@code pool.withTransaction(...)} passed in.
  */
 @ApplicationScoped
 public class Outbox {
@@ -29,6 +33,15 @@ public class Outbox {
 
     public Uni<CloudEvent> publish(PalisadeEvent data, String tenantPath) {
         return publish(UUID.randomUUID(), data, tenantPath);
+    }
+
+    /** Writes the event with {@code connection}, which must be inside the business transaction. */
+    public Uni<CloudEvent> publish(SqlClient connection, PalisadeEvent data, String tenantPath) {
+        UUID id = UUID.randomUUID();
+        CloudEvent event = codec.envelope(id, data, source, tenantPath, Instant.now());
+        return connection.preparedQuery("insert into outbox (id, topic, message_key, payload) values ($1, $2, $3, $4)")
+                .execute(Tuple.of(id, data.topic(), data.aggregateId(), codec.encode(event)))
+                .replaceWith(event);
     }
 
     public Uni<CloudEvent> publish(UUID id, PalisadeEvent data, String tenantPath) {

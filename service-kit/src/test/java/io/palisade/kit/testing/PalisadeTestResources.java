@@ -26,7 +26,8 @@ public class PalisadeTestResources implements QuarkusTestResourceLifecycleManage
                 "quarkus.datasource.password", pg.password(),
                 "quarkus.datasource.reactive.url", pg.reactiveUrl(DATABASE),
                 "quarkus.datasource.jdbc.url", pg.jdbcUrl(DATABASE),
-                "kafka.bootstrap.servers", kafka().bootstrapServers());
+                "kafka.bootstrap.servers", kafka().bootstrapServers(),
+                "palisade.tokens.jwks-url", TestTokens.jwksUrl());
     }
 
     @Override
