@@ -29,8 +29,10 @@ CREATE TABLE group_node (
     version     BIGINT      NOT NULL DEFAULT 0,
     created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+-- Custom groups have unique names among their siblings (checked against managed ones in code); managed
+-- groups mirror tenant names, which tenant-service keeps unique among siblings.
 CREATE UNIQUE INDEX group_node_sibling_name_idx
-    ON group_node (COALESCE(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name));
+    ON group_node (COALESCE(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name)) WHERE NOT managed;
 CREATE UNIQUE INDEX group_node_managed_tenant_idx ON group_node (tenant_id) WHERE managed;
 CREATE UNIQUE INDEX group_node_system_role_idx ON group_node (system_role) WHERE system_role IS NOT NULL;
 CREATE INDEX group_node_group_path_idx ON group_node (group_path);
@@ -116,3 +118,10 @@ CREATE TABLE task_device (
     PRIMARY KEY (task_id, device_id)
 );
 CREATE INDEX task_device_status_idx ON task_device (task_id, status);
+
+-- The root of the static group tree and its Lost & Found, one per installation.
+INSERT INTO group_node (id, name, kind, parent_id, tenant_id, tenant_path, group_path, managed, system_role)
+VALUES ('00000000-0000-0000-0000-000000000001', 'All', 'STATIC', NULL, NULL, '/',
+        '/00000000-0000-0000-0000-000000000001/', TRUE, 'ALL'),
+       ('00000000-0000-0000-0000-000000000002', 'Lost & Found', 'STATIC', '00000000-0000-0000-0000-000000000001', NULL, '/',
+        '/00000000-0000-0000-0000-000000000001/00000000-0000-0000-0000-000000000002/', TRUE, 'LOST_AND_FOUND');

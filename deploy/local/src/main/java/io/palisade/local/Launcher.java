@@ -55,7 +55,9 @@ public final class Launcher {
 
     static final List<Service> SERVICES = List.of(
             new Service("tenant-service", "tenant-service/target/quarkus-app/quarkus-run.jar", 8081, "palisade_tenant",
-                    Map.of()));
+                    Map.of()),
+            new Service("group-service", "group-service/target/quarkus-app/quarkus-run.jar", 8082, "palisade_group",
+                    Map.of("PALISADE_TOKENS_JWKS_URL", "http://127.0.0.1:8081/api/v1/auth/jwks")));
 
     static final int DEFAULT_PG_PORT = 15432;
     static final int DEFAULT_KAFKA_PORT = 19092;

@@ -44,6 +44,26 @@ public class Outbox {
                 .replaceWith(event);
     }
 
+    /** An event and the tenant path it belongs to, for {@link #publishAll}. */
+    public record Pending(PalisadeEvent data, String tenantPath) {
+    }
+
+    /** Writes many events in one batch with {@code connection} (inside the business transaction). */
+    public Uni<Void> publishAll(SqlClient connection, java.util.List<Pending> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant now = Instant.now();
+        java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
+        for (Pending p : events) {
+            UUID id = UUID.randomUUID();
+            rows.add(Tuple.of(id, p.data().topic(), p.data().aggregateId(),
+                    codec.encode(codec.envelope(id, p.data(), source, p.tenantPath(), now))));
+        }
+        return connection.preparedQuery("insert into outbox (id, topic, message_key, payload) values ($1, $2, $3, $4)")
+                .executeBatch(rows).replaceWithVoid();
+    }
+
     public Uni<CloudEvent> publish(UUID id, PalisadeEvent data, String tenantPath) {
         CloudEvent event = codec.envelope(id, data, source, tenantPath, Instant.now());
         return Panache.currentTransaction()

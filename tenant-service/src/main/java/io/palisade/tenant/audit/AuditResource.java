@@ -1,8 +1,8 @@
 package io.palisade.tenant.audit;
 
 import io.palisade.kit.problem.ProblemException;
-import io.palisade.tenant.common.Ids;
-import io.palisade.tenant.common.Paging;
+import io.palisade.kit.api.Ids;
+import io.palisade.kit.api.Paging;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;

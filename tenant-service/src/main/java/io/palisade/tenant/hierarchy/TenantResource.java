@@ -2,8 +2,8 @@ package io.palisade.tenant.hierarchy;
 
 import io.palisade.kit.problem.CommonProblems;
 import io.palisade.kit.problem.ProblemException;
-import io.palisade.tenant.common.Ids;
-import io.palisade.tenant.common.Paging;
+import io.palisade.kit.api.Ids;
+import io.palisade.kit.api.Paging;
 import io.palisade.tenant.hierarchy.TenantDtos.CreateTenant;
 import io.palisade.tenant.hierarchy.TenantDtos.MoveTenant;
 import io.palisade.tenant.hierarchy.TenantDtos.TenantView;

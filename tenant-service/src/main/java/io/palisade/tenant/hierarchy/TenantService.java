@@ -11,7 +11,7 @@ import io.palisade.kit.scope.Permissions;
 import io.palisade.kit.scope.TreePaths;
 import io.palisade.tenant.audit.AuditLog;
 import io.palisade.tenant.audit.AuditRepository;
-import io.palisade.tenant.common.Paging;
+import io.palisade.kit.api.Paging;
 import io.palisade.tenant.common.TenantProblems;
 import io.palisade.tenant.hierarchy.TenantDtos.CreateTenant;
 import io.palisade.tenant.hierarchy.TenantDtos.TenantView;

@@ -1,8 +1,8 @@
 package io.palisade.tenant.operator;
 
 import io.palisade.tenant.auth.PasswordHasher;
-import io.palisade.tenant.common.Ids;
-import io.palisade.tenant.common.Paging;
+import io.palisade.kit.api.Ids;
+import io.palisade.kit.api.Paging;
 import io.palisade.tenant.operator.OperatorDtos.CreateOperator;
 import io.palisade.tenant.operator.OperatorDtos.OperatorView;
 import io.palisade.tenant.operator.OperatorDtos.UpdateOperator;

@@ -1,7 +1,7 @@
 package io.palisade.tenant.permission;
 
-import io.palisade.tenant.common.Ids;
-import io.palisade.tenant.common.Paging;
+import io.palisade.kit.api.Ids;
+import io.palisade.kit.api.Paging;
 import io.palisade.tenant.permission.PermissionSetDtos.CreatePermissionSet;
 import io.palisade.tenant.permission.PermissionSetDtos.PermissionSetView;
 import io.palisade.tenant.permission.PermissionSetDtos.UpdatePermissionSet;

@@ -9,7 +9,7 @@ import io.palisade.kit.scope.Permissions;
 import io.palisade.kit.scope.TreePaths;
 import io.palisade.tenant.audit.AuditLog;
 import io.palisade.tenant.common.CommonPaths;
-import io.palisade.tenant.common.Paging;
+import io.palisade.kit.api.Paging;
 import io.palisade.tenant.common.TenantProblems;
 import io.palisade.tenant.hierarchy.TenantService;
 import io.palisade.tenant.permission.PermissionSetDtos.CreatePermissionSet;
@@ -73,7 +73,7 @@ public class PermissionSetService {
     public Uni<Paging.Page<PermissionSetView>> list(UUID tenantId, String cursor, int limit) {
         Uni<String> under = tenants.subtreeRoot(tenantId, Permissions.OPERATORS_READ);
         String after = Paging.decode(cursor);
-        UUID afterId = after == null ? null : io.palisade.tenant.common.Ids.parse("cursor", after);
+        UUID afterId = after == null ? null : io.palisade.kit.api.Ids.parse("cursor", after);
         return under.chain(path -> sets.page(path, afterId, limit + 1))
                 .map(rows -> Paging.page(rows, limit, s -> s.id.toString(), PermissionSetView::of));
     }

@@ -1,4 +1,4 @@
-package io.palisade.tenant.common;
+package io.palisade.kit.api;
 
 import io.palisade.kit.problem.ProblemException;
 import java.nio.charset.StandardCharsets;

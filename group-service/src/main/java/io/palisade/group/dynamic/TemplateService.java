@@ -1,0 +1,161 @@
+package io.palisade.group.dynamic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.events.AuditRecorded;
+import io.palisade.group.common.GroupProblems;
+import io.palisade.group.common.Json;
+import io.palisade.group.dynamic.TemplateRepository.TemplateRow;
+import io.palisade.group.dynamic.rule.RuleParser;
+import io.palisade.group.dynamic.rule.RuleValidationException;
+import io.palisade.group.groups.GroupRepository;
+import io.palisade.group.groups.GroupRow;
+import io.palisade.group.tree.TenantNodes;
+import io.palisade.kit.api.Ids;
+import io.palisade.kit.api.Paging;
+import io.palisade.kit.audit.AuditTrail;
+import io.palisade.kit.problem.Problem;
+import io.palisade.kit.problem.ProblemException;
+import io.palisade.kit.scope.OperatorPrincipal;
+import io.palisade.kit.scope.OperatorScope;
+import io.palisade.kit.scope.Permissions;
+import io.palisade.kit.scope.TreePaths;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Dynamic group templates: a rule owned by a tenant (null = the root), usable by dynamic groups in
+ * its subtree. Changing a template recomputes every group that uses it.
+ */
+@ApplicationScoped
+public class TemplateService {
+
+    /** A template as the API shows it. */
+    public record TemplateView(UUID id, String name, UUID tenantId, JsonNode rule, long version, Instant createdAt) {
+        static TemplateView of(TemplateRow t) {
+            return new TemplateView(t.id(), t.name(), t.tenantId(), Json.tree(t.rule()), t.version(), t.createdAt());
+        }
+    }
+
+    private final Pool pool;
+    private final TemplateRepository templates;
+    private final GroupRepository groups;
+    private final TenantNodes tenants;
+    private final MembershipEngine membership;
+    private final OperatorScope scope;
+    private final AuditTrail audit;
+
+    public TemplateService(Pool pool, TemplateRepository templates, GroupRepository groups, TenantNodes tenants,
+                           MembershipEngine membership, OperatorScope scope, AuditTrail audit) {
+        this.pool = pool;
+        this.templates = templates;
+        this.groups = groups;
+        this.tenants = tenants;
+        this.membership = membership;
+        this.scope = scope;
+        this.audit = audit;
+    }
+
+    public static ProblemException notFound() {
+        return ProblemException.notFound("Template");
+    }
+
+    private Uni<TemplateRow> visible(SqlClient db, UUID id, String permission) {
+        return templates.find(db, id).invoke(t -> scope.authorize(t == null ? null : t.tenantPath(), permission,
+                TemplateService::notFound));
+    }
+
+    public Uni<TemplateView> get(UUID id) {
+        return visible(pool, id, Permissions.GROUPS_READ).map(TemplateView::of);
+    }
+
+    public Uni<Paging.Page<TemplateView>> list(UUID tenantId, String cursor, int limit) {
+        String after = Paging.decode(cursor);
+        UUID afterId = after == null ? null : Ids.parse("cursor", after);
+        return ownerPath(pool, tenantId, Permissions.GROUPS_READ)
+                .chain(path -> templates.page(pool, path, afterId, limit + 1))
+                .map(rows -> Paging.page(rows, limit, t -> t.id().toString(), TemplateView::of));
+    }
+
+    public Uni<TemplateView> create(String name, UUID tenantId, JsonNode rule) {
+        OperatorPrincipal caller = scope.principal();
+        JsonNode canonical = validate(rule);
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(db -> ownerPath(db, tenantId, Permissions.GROUPS_WRITE)
+                .call(path -> templates.insert(db, id, name.trim(), tenantId, path, canonical))
+                .call(path -> record(db, caller, "template.created", id, tenantId, path, "created " + name.trim()))
+                .chain(path -> templates.find(db, id)))
+                .map(TemplateView::of);
+    }
+
+    public Uni<TemplateView> update(UUID id, String name, JsonNode rule) {
+        OperatorPrincipal caller = scope.principal();
+        JsonNode canonical = validate(rule);
+        return pool.withTransaction(db -> visible(db, id, Permissions.GROUPS_WRITE)
+                .call(t -> templates.update(db, id, name.trim(), canonical))
+                .invoke(t -> membership.forget(id))
+                .call(t -> groups.usingTemplate(db, id).chain(users -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (GroupRow g : users) {
+                        chain = chain.chain(() -> membership.recompute(db, g.id()));
+                    }
+                    return chain;
+                }))
+                .call(t -> record(db, caller, "template.updated", id, t.tenantId(), t.tenantPath(), "rule changed"))
+                .chain(t -> templates.find(db, id)))
+                .map(TemplateView::of);
+    }
+
+    public Uni<Void> delete(UUID id) {
+        OperatorPrincipal caller = scope.principal();
+        return pool.withTransaction(db -> visible(db, id, Permissions.GROUPS_WRITE)
+                .call(t -> groups.usingTemplate(db, id).invoke(users -> {
+                    if (!users.isEmpty()) {
+                        throw new ProblemException(GroupProblems.IN_USE, users.size() + " dynamic group(s) still use this template");
+                    }
+                }))
+                .call(t -> templates.delete(db, id))
+                .invoke(t -> membership.forget(id))
+                .call(t -> record(db, caller, "template.deleted", id, t.tenantId(), t.tenantPath(), "deleted " + t.name()))
+                .replaceWithVoid());
+    }
+
+    /** The owner's path: a tenant in scope, or the root (root operators only). */
+    private Uni<String> ownerPath(SqlClient db, UUID tenantId, String permission) {
+        if (tenantId == null) {
+            return Uni.createFrom().item(() -> {
+                scope.require(permission);
+                return scope.homePath();
+            }).invoke(path -> {
+                if (Permissions.GROUPS_WRITE.equals(permission) && !TreePaths.ROOT.equals(path)) {
+                    throw ProblemException.invalid("tenantId", "name the tenant that owns the template");
+                }
+            });
+        }
+        return tenants.find(db, tenantId).map(t -> {
+            scope.authorize(t == null || t.deleted() ? null : t.path(), permission, () -> ProblemException.notFound("Tenant"));
+            return t.path();
+        });
+    }
+
+    /** Parses the rule (400 naming every problem with its path) and answers its canonical form. */
+    static JsonNode validate(JsonNode rule) {
+        try {
+            return RuleParser.toJson(RuleParser.parse(rule));
+        } catch (RuleValidationException e) {
+            List<Problem.FieldError> errors = e.violations().stream()
+                    .map(v -> new Problem.FieldError(v.path(), v.message())).toList();
+            throw new ProblemException(GroupProblems.INVALID_RULE, "The rule has " + errors.size() + " problem(s)", errors, null);
+        }
+    }
+
+    private Uni<Void> record(SqlClient db, OperatorPrincipal caller, String action, UUID id, UUID tenantId, String path, String detail) {
+        return audit.record(db, new AuditRecorded(Instant.now(), caller.getName(), action, "dynamic-template", id.toString(),
+                tenantId == null ? null : tenantId.toString(), AuditTrail.SUCCESS, detail), path).replaceWithVoid();
+    }
+
+}

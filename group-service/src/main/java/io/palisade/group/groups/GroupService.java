@@ -1,0 +1,219 @@
+package io.palisade.group.groups;
+
+import io.palisade.events.AuditRecorded;
+import io.palisade.group.common.GroupProblems;
+import io.palisade.group.dynamic.MembershipEngine;
+import io.palisade.group.dynamic.TemplateRepository;
+import io.palisade.group.groups.GroupDtos.CreateGroup;
+import io.palisade.group.groups.GroupDtos.GroupView;
+import io.palisade.group.tree.TenantNodes;
+import io.palisade.kit.api.Paging;
+import io.palisade.kit.audit.AuditTrail;
+import io.palisade.kit.problem.ProblemException;
+import io.palisade.kit.scope.OperatorPrincipal;
+import io.palisade.kit.scope.OperatorScope;
+import io.palisade.kit.scope.Permissions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Custom static and dynamic groups. Managed groups (the MSP tree) are changed only by tenant events;
+ * every use case checks the caller's scope on every group it touches.
+ */
+@ApplicationScoped
+public class GroupService {
+
+    private final Pool pool;
+    private final GroupRepository groups;
+    private final TemplateRepository templates;
+    private final TenantNodes tenants;
+    private final MembershipEngine membership;
+    private final OperatorScope scope;
+    private final AuditTrail audit;
+
+    public GroupService(Pool pool, GroupRepository groups, TemplateRepository templates, TenantNodes tenants,
+                        MembershipEngine membership, OperatorScope scope, AuditTrail audit) {
+        this.pool = pool;
+        this.groups = groups;
+        this.templates = templates;
+        this.tenants = tenants;
+        this.membership = membership;
+        this.scope = scope;
+        this.audit = audit;
+    }
+
+    public static ProblemException notFound() {
+        return ProblemException.notFound("Group");
+    }
+
+    /** A group the caller may touch with {@code permission}; anything else is "not found". */
+    public Uni<GroupRow> visible(SqlClient db, UUID id, String permission) {
+        return groups.find(db, id).invoke(g -> scope.authorize(g == null ? null : g.tenantPath(), permission, GroupService::notFound));
+    }
+
+    public Uni<GroupView> get(UUID id) {
+        return visible(pool, id, Permissions.GROUPS_READ).map(GroupView::of);
+    }
+
+    public Uni<Paging.Page<GroupView>> list(UUID tenantId, UUID parentId, String cursor, int limit) {
+        String after = Paging.decode(cursor);
+        Uni<String> root;
+        if (parentId != null) {
+            root = visible(pool, parentId, Permissions.GROUPS_READ).map(p -> scope.homePath());
+        } else if (tenantId != null) {
+            root = tenants.find(pool, tenantId).map(t -> {
+                scope.authorize(t == null || t.deleted() ? null : t.path(), Permissions.GROUPS_READ,
+                        () -> ProblemException.notFound("Tenant"));
+                return t.path();
+            });
+        } else {
+            root = Uni.createFrom().item(() -> {
+                scope.require(Permissions.GROUPS_READ);
+                return scope.homePath();
+            });
+        }
+        return root.chain(path -> groups.page(pool, path, parentId, after, limit + 1))
+                .map(rows -> Paging.page(rows, limit, GroupRow::groupPath, GroupView::of));
+    }
+
+    public Uni<GroupView> create(CreateGroup request) {
+        OperatorPrincipal caller = scope.principal();
+        String name = request.name().trim();
+        return pool.withTransaction(db -> visible(db, request.parentId(), Permissions.GROUPS_WRITE).chain(parent -> {
+            if (parent.isStatic() && "LOST_AND_FOUND".equals(parent.systemRole())) {
+                throw new ProblemException(GroupProblems.GROUP_RULE, "Lost & Found holds devices only");
+            }
+            if (request.kind() == GroupRow.Kind.STATIC && !parent.isStatic()) {
+                throw new ProblemException(GroupProblems.GROUP_RULE, "A static group cannot sit under a dynamic group");
+            }
+            Uni<UUID> template = request.kind() == GroupRow.Kind.STATIC
+                    ? Uni.createFrom().item(() -> {
+                        if (request.templateId() != null) {
+                            throw ProblemException.invalid("templateId", "only dynamic groups have a template");
+                        }
+                        return (UUID) null;
+                    })
+                    : usableTemplate(db, request.templateId(), parent.tenantPath());
+            return template.chain(templateId -> requireFreeName(db, parent.id(), name, null).chain(() -> {
+                UUID id = UUID.randomUUID();
+                GroupRow group = new GroupRow(id, name, request.kind(), parent.id(), parent.tenantId(), parent.tenantPath(),
+                        parent.groupPath() + id + "/", false, null, templateId, 0);
+                return groups.insert(db, group)
+                        .chain(() -> group.isStatic() ? Uni.createFrom().voidItem() : membership.recompute(db, id))
+                        .chain(() -> record(db, caller, "group.created", group, "created " + group.kind() + " group " + name))
+                        .replaceWith(group);
+            }));
+        })).map(GroupView::of);
+    }
+
+    public Uni<GroupView> rename(UUID id, String newName) {
+        OperatorPrincipal caller = scope.principal();
+        String name = newName.trim();
+        return pool.withTransaction(db -> visible(db, id, Permissions.GROUPS_WRITE).chain(group -> {
+            requireCustom(group);
+            if (group.name().equals(name)) {
+                return Uni.createFrom().item(group);
+            }
+            return requireFreeName(db, group.parentId(), name, group.id())
+                    .chain(() -> groups.rename(db, id, name))
+                    .chain(() -> record(db, caller, "group.renamed", group, "renamed from " + group.name()))
+                    .chain(() -> groups.find(db, id));
+        })).map(GroupView::of);
+    }
+
+    /**
+     * Moves a custom group. Both ends must be in the caller's scope; a group that holds devices stays
+     * within its tenant's part of the tree (its devices belong to that customer), an empty one may
+     * move anywhere in scope and takes the new place's tenant.
+     */
+    public Uni<GroupView> move(UUID id, UUID newParentId) {
+        OperatorPrincipal caller = scope.principal();
+        return pool.withTransaction(db -> visible(db, id, Permissions.GROUPS_WRITE).chain(group -> {
+            requireCustom(group);
+            return visible(db, newParentId, Permissions.GROUPS_WRITE).chain(parent -> {
+                if (parent.groupPath().startsWith(group.groupPath())) {
+                    throw new ProblemException(GroupProblems.GROUP_RULE, "A group cannot move under itself or its own subgroups");
+                }
+                if (group.isStatic() && !parent.isStatic() || "LOST_AND_FOUND".equals(parent.systemRole())) {
+                    throw new ProblemException(GroupProblems.GROUP_RULE, "A static group must sit under a static group other than Lost & Found");
+                }
+                if (parent.id().equals(group.parentId())) {
+                    return Uni.createFrom().item(group);
+                }
+                boolean sameTenant = java.util.Objects.equals(parent.tenantId(), group.tenantId());
+                Uni<Void> tenantCheck = sameTenant ? Uni.createFrom().voidItem()
+                        : groups.hasDevicesInSubtree(db, group.groupPath()).invoke(has -> {
+                            if (has || !group.isStatic()) {
+                                throw new ProblemException(GroupProblems.GROUP_RULE,
+                                        "A group with devices, or a dynamic group, stays within its tenant's part of the tree");
+                            }
+                        }).replaceWithVoid();
+                return tenantCheck
+                        .chain(() -> requireFreeName(db, parent.id(), group.name(), group.id()))
+                        .chain(() -> groups.move(db, group, parent))
+                        .chain(() -> sameTenant ? Uni.createFrom().voidItem()
+                                : groups.retenantSubtree(db, parent.groupPath() + group.id() + "/", parent.tenantId(), parent.tenantPath()))
+                        .chain(() -> group.isStatic() ? Uni.createFrom().voidItem() : membership.recompute(db, group.id()))
+                        .chain(() -> record(db, caller, "group.moved", group, "moved under group " + parent.id()))
+                        .chain(() -> groups.find(db, id));
+            });
+        })).map(GroupView::of);
+    }
+
+    /** Deletes a custom group with no devices and no subgroups (the vendor's rule). */
+    public Uni<Void> delete(UUID id) {
+        OperatorPrincipal caller = scope.principal();
+        return pool.withTransaction(db -> visible(db, id, Permissions.GROUPS_WRITE).chain(group -> {
+            requireCustom(group);
+            return groups.hasChildren(db, id).chain(children -> {
+                if (children) {
+                    throw new ProblemException(GroupProblems.NOT_EMPTY, "The group still has subgroups");
+                }
+                return group.isStatic() ? groups.hasDevicesInSubtree(db, group.groupPath()) : Uni.createFrom().item(false);
+            }).chain(devices -> {
+                if (devices) {
+                    throw new ProblemException(GroupProblems.NOT_EMPTY, "The group still has devices");
+                }
+                return groups.delete(db, id);
+            }).chain(() -> record(db, caller, "group.deleted", group, "deleted " + group.name()));
+        }));
+    }
+
+    /** A template the caller may use for a group at {@code groupTenantPath}: its owner's subtree holds that place. */
+    private Uni<UUID> usableTemplate(SqlClient db, UUID templateId, String groupTenantPath) {
+        if (templateId == null) {
+            throw ProblemException.invalid("templateId", "a dynamic group needs a template");
+        }
+        return templates.find(db, templateId).map(t -> {
+            scope.authorize(t == null ? null : t.tenantPath(), Permissions.GROUPS_READ, () -> ProblemException.notFound("Template"));
+            if (!groupTenantPath.startsWith(t.tenantPath())) {
+                throw new ProblemException(GroupProblems.GROUP_RULE, "The template belongs to another part of the tree");
+            }
+            return t.id();
+        });
+    }
+
+    private Uni<Void> requireFreeName(SqlClient db, UUID parentId, String name, UUID except) {
+        return groups.siblingNameTaken(db, parentId, name, except).invoke(taken -> {
+            if (taken) {
+                throw new ProblemException(GroupProblems.DUPLICATE_NAME, "A sibling group is already named " + name);
+            }
+        }).replaceWithVoid();
+    }
+
+    private static void requireCustom(GroupRow group) {
+        if (group.managed()) {
+            throw new ProblemException(GroupProblems.MANAGED_GROUP, "This group mirrors the MSP tree; change the tenant instead");
+        }
+    }
+
+    private Uni<Void> record(SqlClient db, OperatorPrincipal caller, String action, GroupRow group, String detail) {
+        return audit.record(db, new AuditRecorded(Instant.now(), caller.getName(), action, "group", group.id().toString(),
+                group.tenantId() == null ? null : group.tenantId().toString(), AuditTrail.SUCCESS, detail), group.tenantPath())
+                .replaceWithVoid();
+    }
+}
