@@ -139,16 +139,11 @@ public class DeviceRegistry {
         UUID deviceId = UUID.fromString(e.deviceId());
         JsonNode inventory = e.inventory();
         DeviceFacts facts = DeviceFacts.from(inventory);
-        List<String> columns = DeviceFacts.columns();
-        StringBuilder set = new StringBuilder("inventory = $2, inventory_at = now()");
         List<Object> args = new ArrayList<>();
         args.add(deviceId);
         args.add(Json.jsonb(inventory));
-        List<Object> values = facts.values();
-        for (int i = 0; i < columns.size(); i++) {
-            set.append(", ").append(columns.get(i)).append(" = $").append(i + 3);
-            args.add(values.get(i));
-        }
+        args.addAll(facts.values());
+        String set = "inventory = $2, inventory_at = now(), " + DeviceFacts.assignments(3);
         return db.preparedQuery("update device set " + set + " where id = $1").execute(Tuple.from(args))
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {

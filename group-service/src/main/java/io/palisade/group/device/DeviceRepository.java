@@ -25,10 +25,11 @@ public class DeviceRepository {
     private static final String SELECT = """
             select d.id, d.name, d.customer_id, d.tenant_path, d.static_group_id, d.inventory, d.last_seen_at, d.status,
                    array(select m.group_id from dynamic_membership m where m.device_id = d.id order by m.group_id) as dynamic_ids
-            from device d """;
+            from device d
+            """;
 
     public Uni<DeviceRow> find(SqlClient db, UUID id) {
-        return db.preparedQuery(SELECT + "where d.id = $1").execute(Tuple.of(id)).map(rows -> {
+        return db.preparedQuery(SELECT + " where d.id = $1").execute(Tuple.of(id)).map(rows -> {
             var it = rows.iterator();
             return it.hasNext() ? row(it.next()) : null;
         });

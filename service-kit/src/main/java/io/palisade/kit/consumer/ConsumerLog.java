@@ -69,7 +69,35 @@ public class ConsumerLog {
                         .chain(rows -> rows.rowCount() == 1 ? effect.apply(connection, event) : Uni.createFrom().voidItem()))
                 .onFailure().invoke(e -> LOG.warnf("%s could not apply event %s yet (%s: %s); retrying",
                         consumer, event.id(), e.getClass().getSimpleName(), e.getMessage()))
-                .onFailure().retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely();
+                .onFailure(ConsumerLog::mayPass).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
+                .onFailure().recoverWithUni(e -> quarantine(consumer, event, pool, e));
+    }
+
+    /**
+     * Whether a failure may go away by itself (a database or broker away, something referenced not
+     * arrived yet): those are retried for as long as it takes. A failure that the same input will
+     * always cause (bad SQL, a value the schema refuses) is a defect: the event is set aside, logged
+     * as an error with its id, and recorded as consumed, so one bad record cannot stop the stream.
+     */
+    static boolean mayPass(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.vertx.pgclient.PgException pg) {
+                String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+                return !(state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
+            }
+            if (c instanceof IllegalArgumentException || c instanceof ClassCastException || c instanceof NullPointerException
+                    || c instanceof EventCodec.MalformedEventException
+                    || (c.getMessage() != null && c.getMessage().startsWith("Parameter at position"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Uni<Void> quarantine(String consumer, CloudEvent event, Pool pool, Throwable e) {
+        LOG.errorf(e, "%s set event %s (%s) aside: applying it fails the same way every time", consumer, event.id(), event.type());
+        return pool.preparedQuery("insert into consumed_event (consumer, event_id) values ($1, $2) on conflict do nothing")
+                .execute(Tuple.of(consumer, event.id())).replaceWithVoid();
     }
 
     /** Records the event as applied; true the first time. Call it inside the effect's transaction. */
