@@ -38,8 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class MembershipEngine {
 
-    /** A parsed rule and the template version it came from. */
-    private record CachedRule(long version, Rule rule) {
+    /** A parsed rule, its in-memory form, and the template version it came from. */
+    private record CachedRule(long version, Rule rule, java.util.function.Predicate<DeviceFacts> predicate) {
     }
 
     private final GroupRepository groups;
@@ -133,8 +133,8 @@ public class MembershipEngine {
                             boolean inParent = "STATIC".equals(g.getString("parent_kind"))
                                     ? staticPath.startsWith(g.getString("parent_path"))
                                     : after.contains(g.getUUID("parent_id"));
-                            Rule rule = rule(g.getUUID("template_id"), g.getLong("rule_version"), g.getValue("rule"));
-                            if (inParent && RuleEvaluator.matches(rule, facts)) {
+                            if (inParent && cached(g.getUUID("template_id"), g.getLong("rule_version"), g.getValue("rule"))
+                                    .predicate().test(facts)) {
                                 after.add(g.getUUID("id"));
                             }
                         }
@@ -188,13 +188,18 @@ public class MembershipEngine {
     }
 
     private Rule rule(UUID templateId, long version, Object stored) {
+        return cached(templateId, version, stored).rule();
+    }
+
+    private CachedRule cached(UUID templateId, long version, Object stored) {
         CachedRule cached = rules.get(templateId);
         if (cached != null && cached.version() == version) {
-            return cached.rule();
+            return cached;
         }
         Rule rule = RuleParser.parse(Json.tree(stored));
-        rules.put(templateId, new CachedRule(version, rule));
-        return rule;
+        CachedRule fresh = new CachedRule(version, rule, RuleEvaluator.compile(rule));
+        rules.put(templateId, fresh);
+        return fresh;
     }
 
     /** Forgets cached rules of a template (after a change or deletion). */
