@@ -1,0 +1,52 @@
+package io.palisade.group;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The shape STYLE.md asks for, as tests. */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.palisade.group");
+    }
+
+    @Test
+    void resourcesDoNotTouchRepositoriesOrTheDatabase() {
+        noClasses().that().haveSimpleNameEndingWith("Resource")
+                .should().dependOnClassesThat().haveSimpleNameEndingWith("Repository")
+                .orShould().dependOnClassesThat().resideInAPackage("io.vertx.mutiny.sqlclient..")
+                .check(classes);
+    }
+
+    @Test
+    void theRuleEngineIsPureLogic() {
+        noClasses().that().resideInAPackage("io.palisade.group.dynamic.rule..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.quarkus..", "jakarta..",
+                        "io.palisade.group.groups..", "io.palisade.group.device..", "io.palisade.group.task..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheKitAndTheEventsAreShared() {
+        noClasses().that().resideInAPackage("io.palisade.group..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.palisade.tenant..", "io.palisade.gateway..",
+                        "io.palisade.migration..", "io.palisade.simulator..")
+                .check(classes);
+    }
+
+    @Test
+    void theOperatorScopeIsTheOnlyWayToReadTheCaller() {
+        noClasses().that().resideInAPackage("io.palisade.group..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("io.quarkus.security.identity.SecurityIdentity")
+                .check(classes);
+    }
+}
