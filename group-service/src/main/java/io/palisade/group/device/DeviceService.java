@@ -9,6 +9,7 @@ import io.palisade.group.dynamic.MembershipEngine;
 import io.palisade.group.groups.GroupRow;
 import io.palisade.group.groups.GroupService;
 import io.palisade.group.tree.TenantNodes;
+import io.palisade.group.tree.TenantScope;
 import io.palisade.kit.api.Ids;
 import io.palisade.kit.api.Paging;
 import io.palisade.kit.audit.AuditTrail;
@@ -31,16 +32,18 @@ public class DeviceService {
     private final DeviceRepository devices;
     private final GroupService groups;
     private final TenantNodes tenants;
+    private final TenantScope tenantScope;
     private final MembershipEngine membership;
     private final OperatorScope scope;
     private final AuditTrail audit;
 
     public DeviceService(Pool pool, DeviceRepository devices, GroupService groups, TenantNodes tenants,
-                         MembershipEngine membership, OperatorScope scope, AuditTrail audit) {
+                         TenantScope tenantScope, MembershipEngine membership, OperatorScope scope, AuditTrail audit) {
         this.pool = pool;
         this.devices = devices;
         this.groups = groups;
         this.tenants = tenants;
+        this.tenantScope = tenantScope;
         this.membership = membership;
         this.scope = scope;
         this.audit = audit;
@@ -64,16 +67,7 @@ public class DeviceService {
         }
         String after = Paging.decode(cursor);
         UUID afterId = after == null ? null : Ids.parse("cursor", after);
-        Uni<String> root = tenantId == null
-                ? Uni.createFrom().item(() -> {
-                    scope.require(Permissions.DEVICES_READ);
-                    return scope.homePath();
-                })
-                : tenants.find(pool, tenantId).map(t -> {
-                    scope.authorize(t == null || t.deleted() ? null : t.path(), Permissions.DEVICES_READ,
-                            () -> ProblemException.notFound("Tenant"));
-                    return t.path();
-                });
+        Uni<String> root = tenantScope.subtreeRoot(pool, tenantId, Permissions.DEVICES_READ);
         return root.chain(path -> {
             if (groupId == null) {
                 return devices.page(pool, path, null, null, null, blankToNull(q), afterId, limit + 1);

@@ -9,7 +9,7 @@ import io.palisade.group.dynamic.rule.RuleParser;
 import io.palisade.group.dynamic.rule.RuleValidationException;
 import io.palisade.group.groups.GroupRepository;
 import io.palisade.group.groups.GroupRow;
-import io.palisade.group.tree.TenantNodes;
+import io.palisade.group.tree.TenantScope;
 import io.palisade.kit.api.Ids;
 import io.palisade.kit.api.Paging;
 import io.palisade.kit.audit.AuditTrail;
@@ -44,17 +44,17 @@ public class TemplateService {
     private final Pool pool;
     private final TemplateRepository templates;
     private final GroupRepository groups;
-    private final TenantNodes tenants;
+    private final TenantScope tenantScope;
     private final MembershipEngine membership;
     private final OperatorScope scope;
     private final AuditTrail audit;
 
-    public TemplateService(Pool pool, TemplateRepository templates, GroupRepository groups, TenantNodes tenants,
+    public TemplateService(Pool pool, TemplateRepository templates, GroupRepository groups, TenantScope tenantScope,
                            MembershipEngine membership, OperatorScope scope, AuditTrail audit) {
         this.pool = pool;
         this.templates = templates;
         this.groups = groups;
-        this.tenants = tenants;
+        this.tenantScope = tenantScope;
         this.membership = membership;
         this.scope = scope;
         this.audit = audit;
@@ -126,19 +126,10 @@ public class TemplateService {
 
     /** The owner's path: a tenant in scope, or the root (root operators only). */
     private Uni<String> ownerPath(SqlClient db, UUID tenantId, String permission) {
-        if (tenantId == null) {
-            return Uni.createFrom().item(() -> {
-                scope.require(permission);
-                return scope.homePath();
-            }).invoke(path -> {
-                if (Permissions.GROUPS_WRITE.equals(permission) && !TreePaths.ROOT.equals(path)) {
-                    throw ProblemException.invalid("tenantId", "name the tenant that owns the template");
-                }
-            });
-        }
-        return tenants.find(db, tenantId).map(t -> {
-            scope.authorize(t == null || t.deleted() ? null : t.path(), permission, () -> ProblemException.notFound("Tenant"));
-            return t.path();
+        return tenantScope.subtreeRoot(db, tenantId, permission).invoke(path -> {
+            if (tenantId == null && Permissions.GROUPS_WRITE.equals(permission) && !TreePaths.ROOT.equals(path)) {
+                throw ProblemException.invalid("tenantId", "name the tenant that owns the template");
+            }
         });
     }
 

@@ -6,7 +6,7 @@ import io.palisade.group.dynamic.MembershipEngine;
 import io.palisade.group.dynamic.TemplateRepository;
 import io.palisade.group.groups.GroupDtos.CreateGroup;
 import io.palisade.group.groups.GroupDtos.GroupView;
-import io.palisade.group.tree.TenantNodes;
+import io.palisade.group.tree.TenantScope;
 import io.palisade.kit.api.Paging;
 import io.palisade.kit.audit.AuditTrail;
 import io.palisade.kit.problem.ProblemException;
@@ -30,17 +30,17 @@ public class GroupService {
     private final Pool pool;
     private final GroupRepository groups;
     private final TemplateRepository templates;
-    private final TenantNodes tenants;
+    private final TenantScope tenantScope;
     private final MembershipEngine membership;
     private final OperatorScope scope;
     private final AuditTrail audit;
 
-    public GroupService(Pool pool, GroupRepository groups, TemplateRepository templates, TenantNodes tenants,
+    public GroupService(Pool pool, GroupRepository groups, TemplateRepository templates, TenantScope tenantScope,
                         MembershipEngine membership, OperatorScope scope, AuditTrail audit) {
         this.pool = pool;
         this.groups = groups;
         this.templates = templates;
-        this.tenants = tenants;
+        this.tenantScope = tenantScope;
         this.membership = membership;
         this.scope = scope;
         this.audit = audit;
@@ -64,17 +64,8 @@ public class GroupService {
         Uni<String> root;
         if (parentId != null) {
             root = visible(pool, parentId, Permissions.GROUPS_READ).map(p -> scope.homePath());
-        } else if (tenantId != null) {
-            root = tenants.find(pool, tenantId).map(t -> {
-                scope.authorize(t == null || t.deleted() ? null : t.path(), Permissions.GROUPS_READ,
-                        () -> ProblemException.notFound("Tenant"));
-                return t.path();
-            });
         } else {
-            root = Uni.createFrom().item(() -> {
-                scope.require(Permissions.GROUPS_READ);
-                return scope.homePath();
-            });
+            root = tenantScope.subtreeRoot(pool, tenantId, Permissions.GROUPS_READ);
         }
         return root.chain(path -> groups.page(pool, path, parentId, after, limit + 1))
                 .map(rows -> Paging.page(rows, limit, GroupRow::groupPath, GroupView::of));

@@ -8,7 +8,7 @@ import java.util.function.Predicate;
 
 /**
  * Evaluates a {@link Rule} against the {@link DeviceFacts} of one device, in memory. {@link SqlCompiler} gives the
- * same answers in PostgreSQL; the property test {@code SqlAgreesWithMemoryProperties} checks that they agree.
+ * same answers in PostgreSQL; the property test {@code SqlAgreesWithMemoryTest} checks that they agree.
  *
  * <h2>Groups</h2>
  * AND / OR of the children; NAND = NOT AND; NOR = NOT OR. With no children AND is true and OR is false (NAND false,

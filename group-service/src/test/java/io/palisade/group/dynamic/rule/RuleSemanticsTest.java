@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * What rules mean, evaluated in memory ({@link RuleEvaluator}); {@code SqlAgreesWithMemoryProperties} shows that SQL
+ * What rules mean, evaluated in memory ({@link RuleEvaluator}); {@code SqlAgreesWithMemoryTest} shows that SQL
  * means the same. Inventories and conditions are JSON written with single quotes.
  */
 class RuleSemanticsTest {
