@@ -22,27 +22,37 @@ public class DeviceRepository {
     public record DeviceRow(DeviceView view, String tenantPath, UUID customerId) {
     }
 
-    private static final String SELECT = """
-            select d.id, d.name, d.customer_id, d.tenant_path, d.static_group_id, d.inventory, d.last_seen_at, d.status,
-                   array(select m.group_id from dynamic_membership m where m.device_id = d.id order by m.group_id) as dynamic_ids
-            from device d
-            """;
+    /**
+     * The device columns, and the ids of its dynamic groups that the reader may see: those whose tenant
+     * lies in the reader's subtree, given as parameters {@code $(visible)} and {@code $(visible + 1)}.
+     */
+    private static String select(int visible) {
+        return """
+                select d.id, d.name, d.customer_id, d.tenant_path, d.static_group_id, d.inventory, d.last_seen_at, d.status,
+                       array(select m.group_id from dynamic_membership m join group_node g on g.id = m.group_id
+                             where m.device_id = d.id and g.tenant_path >= $%d and g.tenant_path < $%d
+                             order by m.group_id) as dynamic_ids
+                from device d
+                """.formatted(visible, visible + 1);
+    }
 
-    public Uni<DeviceRow> find(SqlClient db, UUID id) {
-        return db.preparedQuery(SELECT + " where d.id = $1").execute(Tuple.of(id)).map(rows -> {
+    /** A device; its dynamic group ids limited to those of tenants under {@code readerPath}. */
+    public Uni<DeviceRow> find(SqlClient db, UUID id, String readerPath) {
+        return db.preparedQuery(select(2) + " where d.id = $1")
+                .execute(Tuple.of(id, readerPath, TreePaths.upperBound(readerPath))).map(rows -> {
             var it = rows.iterator();
             return it.hasNext() ? row(it.next()) : null;
         });
     }
 
     /**
-     * A page of devices under {@code path}; optionally only those in static groups of a group subtree
+     * A page of devices under {@code path} as a reader at {@code readerPath} sees them; optionally only those in static groups of a group subtree
      * ({@code staticGroupPath}, or exactly {@code staticGroupId}), or members of a dynamic group, or
      * whose name contains {@code q}.
      */
-    public Uni<List<DeviceRow>> page(SqlClient db, String path, UUID staticGroupId, String staticGroupPath, UUID dynamicGroupId,
-                                     String q, UUID afterId, int limit) {
-        return db.preparedQuery(SELECT + """
+    public Uni<List<DeviceRow>> page(SqlClient db, String readerPath, String path, UUID staticGroupId, String staticGroupPath,
+                                     UUID dynamicGroupId, String q, UUID afterId, int limit) {
+        return db.preparedQuery(select(10) + """
                         where d.tenant_path >= $1 and d.tenant_path < $2
                           and ($3::uuid is null or d.static_group_id = $3)
                           and ($4::text is null or d.static_group_id in
@@ -53,7 +63,8 @@ public class DeviceRepository {
                         order by d.id limit $9""")
                 .execute(Tuple.from(new Object[] {path, TreePaths.upperBound(path), staticGroupId, staticGroupPath,
                         staticGroupPath == null ? null : TreePaths.upperBound(staticGroupPath), dynamicGroupId,
-                        q == null ? null : escapeLike(q.toLowerCase()), afterId == null ? new UUID(0, 0) : afterId, limit}))
+                        q == null ? null : escapeLike(q.toLowerCase()), afterId == null ? new UUID(0, 0) : afterId, limit,
+                        readerPath, TreePaths.upperBound(readerPath)}))
                 .map(rows -> {
                     List<DeviceRow> out = new ArrayList<>();
                     rows.forEach(r -> out.add(row(r)));

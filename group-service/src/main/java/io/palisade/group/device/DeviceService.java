@@ -54,7 +54,7 @@ public class DeviceService {
     }
 
     private Uni<DeviceRow> visible(SqlClient db, UUID id, String permission) {
-        return devices.find(db, id).invoke(d -> scope.authorize(d == null ? null : d.tenantPath(), permission, DeviceService::notFound));
+        return devices.find(db, id, scope.principal().homePath()).invoke(d -> scope.authorize(d == null ? null : d.tenantPath(), permission, DeviceService::notFound));
     }
 
     public Uni<DeviceView> get(UUID id) {
@@ -70,11 +70,11 @@ public class DeviceService {
         Uni<String> root = tenantScope.subtreeRoot(pool, tenantId, Permissions.DEVICES_READ);
         return root.chain(path -> {
             if (groupId == null) {
-                return devices.page(pool, path, null, null, null, blankToNull(q), afterId, limit + 1);
+                return devices.page(pool, scope.homePath(), path, null, null, null, blankToNull(q), afterId, limit + 1);
             }
             return groups.visible(pool, groupId, Permissions.DEVICES_READ).chain(g -> g.isStatic()
-                    ? devices.page(pool, path, g.id(), null, null, blankToNull(q), afterId, limit + 1)
-                    : devices.page(pool, path, null, null, g.id(), blankToNull(q), afterId, limit + 1));
+                    ? devices.page(pool, scope.homePath(), path, g.id(), null, null, blankToNull(q), afterId, limit + 1)
+                    : devices.page(pool, scope.homePath(), path, null, null, g.id(), blankToNull(q), afterId, limit + 1));
         }).map(rows -> Paging.page(rows, limit, d -> d.view().id().toString(), DeviceRow::view));
     }
 
@@ -85,11 +85,11 @@ public class DeviceService {
         return groups.visible(pool, groupId, Permissions.DEVICES_READ).chain(g -> {
             String path = scope.homePath();
             if (!g.isStatic()) {
-                return devices.page(pool, path, null, null, g.id(), null, afterId, limit + 1);
+                return devices.page(pool, scope.homePath(), path, null, null, g.id(), null, afterId, limit + 1);
             }
             return recursive
-                    ? devices.page(pool, path, null, g.groupPath(), null, null, afterId, limit + 1)
-                    : devices.page(pool, path, g.id(), null, null, null, afterId, limit + 1);
+                    ? devices.page(pool, scope.homePath(), path, null, g.groupPath(), null, null, afterId, limit + 1)
+                    : devices.page(pool, scope.homePath(), path, g.id(), null, null, null, afterId, limit + 1);
         }).map(rows -> Paging.page(rows, limit, d -> d.view().id().toString(), DeviceRow::view));
     }
 
@@ -121,7 +121,7 @@ public class DeviceService {
                             .chain(() -> audit.record(db, new AuditRecorded(Instant.now(), caller.getName(), "device.moved", "device",
                                     deviceId.toString(), c.id().toString(), AuditTrail.SUCCESS, "moved to group " + target.id()), c.path())));
                 }))
-                .chain(() -> devices.find(db, deviceId)))
+                .chain(() -> devices.find(db, deviceId, caller.homePath())))
                 .map(DeviceRow::view);
     }
 

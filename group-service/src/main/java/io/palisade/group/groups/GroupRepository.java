@@ -91,6 +91,12 @@ public class GroupRepository {
                 .execute(Tuple.of(groupPath, TreePaths.upperBound(groupPath))).map(rows -> rows.size() > 0);
     }
 
+    /** Whether a group subtree holds dynamic groups (whose templates tie it to its tenant's part of the tree). */
+    public Uni<Boolean> hasDynamicInSubtree(SqlClient db, String groupPath) {
+        return db.preparedQuery("select 1 from group_node where group_path >= $1 and group_path < $2 and kind = 'DYNAMIC' limit 1")
+                .execute(Tuple.of(groupPath, TreePaths.upperBound(groupPath))).map(rows -> rows.size() > 0);
+    }
+
     public Uni<Void> delete(SqlClient db, UUID id) {
         return db.preparedQuery("delete from group_node where id = $1").execute(Tuple.of(id)).replaceWithVoid();
     }

@@ -137,12 +137,14 @@ public class GroupService {
                 }
                 boolean sameTenant = java.util.Objects.equals(parent.tenantId(), group.tenantId());
                 Uni<Void> tenantCheck = sameTenant ? Uni.createFrom().voidItem()
-                        : groups.hasDevicesInSubtree(db, group.groupPath()).invoke(has -> {
-                            if (has || !group.isStatic()) {
-                                throw new ProblemException(GroupProblems.GROUP_RULE,
-                                        "A group with devices, or a dynamic group, stays within its tenant's part of the tree");
-                            }
-                        }).replaceWithVoid();
+                        : groups.hasDevicesInSubtree(db, group.groupPath())
+                                .chain(devices -> devices ? Uni.createFrom().item(true) : groups.hasDynamicInSubtree(db, group.groupPath()))
+                                .invoke(bound -> {
+                                    if (bound || !group.isStatic()) {
+                                        throw new ProblemException(GroupProblems.GROUP_RULE, "A group with devices or dynamic "
+                                                + "groups stays within its tenant's part of the tree");
+                                    }
+                                }).replaceWithVoid();
                 return tenantCheck
                         .chain(() -> requireFreeName(db, parent.id(), group.name(), group.id()))
                         .chain(() -> groups.move(db, group, parent))
