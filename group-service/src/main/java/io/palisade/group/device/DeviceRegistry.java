@@ -144,13 +144,17 @@ public class DeviceRegistry {
         args.add(Json.jsonb(inventory));
         args.addAll(facts.values());
         String set = "inventory = $2, inventory_at = now(), " + DeviceFacts.assignments(3);
-        return db.preparedQuery("update device set " + set + " where id = $1").execute(Tuple.from(args))
+        return db.preparedQuery("update device set " + set + " where id = $1 returning tenant_path, "
+                        + "(select g.group_path from group_node g where g.id = static_group_id) as static_path")
+                .execute(Tuple.from(args))
                 .chain(rows -> {
-                    if (rows.rowCount() == 0) {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
                         LOG.warnf("Inventory for unknown device %s ignored", deviceId);
                         return Uni.createFrom().voidItem();
                     }
-                    return membership.reevaluate(db, deviceId);
+                    var row = it.next();
+                    return membership.reevaluate(db, deviceId, row.getString("tenant_path"), row.getString("static_path"), facts);
                 });
     }
 

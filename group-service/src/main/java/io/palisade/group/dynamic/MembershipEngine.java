@@ -111,10 +111,10 @@ public class MembershipEngine {
                 });
     }
 
-    /** Re-evaluates one device against every dynamic group that could contain it. */
+    /** Re-evaluates one device against every dynamic group that could contain it, reading its facts first. */
     public Uni<Void> reevaluate(SqlClient db, UUID deviceId) {
         return db.preparedQuery("""
-                        select d.id, d.tenant_path, d.inventory, g.group_path as static_path
+                        select d.tenant_path, d.inventory, g.group_path as static_path
                         from device d join group_node g on g.id = d.static_group_id where d.id = $1""")
                 .execute(Tuple.of(deviceId))
                 .chain(rows -> {
@@ -123,24 +123,29 @@ public class MembershipEngine {
                         return Uni.createFrom().voidItem();
                     }
                     Row device = it.next();
-                    String tenantPath = device.getString("tenant_path");
-                    String staticPath = device.getString("static_path");
-                    Object inventory = device.getValue("inventory");
-                    DeviceFacts facts = DeviceFacts.from(Json.tree(inventory));
-                    return candidates(db, tenantPath).chain(candidates -> current(db, deviceId).chain(before -> {
-                        Set<UUID> after = new HashSet<>();
-                        for (Row g : candidates) {
-                            boolean inParent = "STATIC".equals(g.getString("parent_kind"))
-                                    ? staticPath.startsWith(g.getString("parent_path"))
-                                    : after.contains(g.getUUID("parent_id"));
-                            if (inParent && cached(g.getUUID("template_id"), g.getLong("rule_version"), g.getValue("rule"))
-                                    .predicate().test(facts)) {
-                                after.add(g.getUUID("id"));
-                            }
-                        }
-                        return apply(db, deviceId, tenantPath, before, after);
-                    }));
+                    return reevaluate(db, deviceId, device.getString("tenant_path"), device.getString("static_path"),
+                            DeviceFacts.from(Json.tree(device.getValue("inventory"))));
                 });
+    }
+
+    /**
+     * Re-evaluates one device whose place and facts the caller already has (the inventory path just
+     * wrote them), so the hot path reads nothing twice.
+     */
+    public Uni<Void> reevaluate(SqlClient db, UUID deviceId, String tenantPath, String staticPath, DeviceFacts facts) {
+        return candidates(db, tenantPath).chain(candidates -> current(db, deviceId).chain(before -> {
+            Set<UUID> after = new HashSet<>();
+            for (Row g : candidates) {
+                boolean inParent = "STATIC".equals(g.getString("parent_kind"))
+                        ? staticPath.startsWith(g.getString("parent_path"))
+                        : after.contains(g.getUUID("parent_id"));
+                if (inParent && cached(g.getUUID("template_id"), g.getLong("rule_version"), g.getValue("rule"))
+                        .predicate().test(facts)) {
+                    after.add(g.getUUID("id"));
+                }
+            }
+            return apply(db, deviceId, tenantPath, before, after);
+        }));
     }
 
     /** Dynamic groups whose tenant is the device's tenant or an ancestor of it, parents before children. */

@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * PBKDF2-HMAC-SHA256 password hashes, {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}. Hashing is
@@ -27,9 +26,8 @@ public class PasswordHasher {
     private final SecureRandom random = new SecureRandom();
     private final String decoy;
 
-    public PasswordHasher(@ConfigProperty(name = "palisade.auth.pbkdf2-iterations", defaultValue = "310000") int iterations,
-                          Vertx vertx) {
-        this.iterations = iterations;
+    public PasswordHasher(AuthSettings settings, Vertx vertx) {
+        this.iterations = settings.pbkdf2Iterations();
         this.vertx = vertx;
         this.decoy = hashNow("decoy-password-for-unknown-users");
     }

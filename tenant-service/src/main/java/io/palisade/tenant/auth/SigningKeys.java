@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,13 +60,12 @@ public class SigningKeys implements TokenKeySource {
     private volatile ActiveKey active;
 
     public SigningKeys(Pool pool, Vertx vertx, SecretBox secrets,
-                       @ConfigProperty(name = "palisade.auth.token-ttl", defaultValue = "15m") Duration tokenTtl,
-                       @ConfigProperty(name = "palisade.auth.key-rotation-period", defaultValue = "30d") Duration rotationPeriod) {
+                       AuthSettings settings) {
         this.pool = pool;
         this.vertx = vertx;
         this.secrets = secrets;
-        this.tokenTtl = tokenTtl;
-        this.rotationPeriod = rotationPeriod;
+        this.tokenTtl = settings.tokenTtl();
+        this.rotationPeriod = settings.keyRotationPeriod();
     }
 
     /** The signing key, rotated first when it is older than the rotation period. */

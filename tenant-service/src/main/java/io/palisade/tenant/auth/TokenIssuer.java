@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Issues short-lived RS256 operator access tokens with the claims every service reads. */
 @ApplicationScoped
@@ -30,11 +29,10 @@ public class TokenIssuer {
     private final PalisadeConfig config;
     private final Duration ttl;
 
-    public TokenIssuer(SigningKeys keys, PalisadeConfig config,
-                       @ConfigProperty(name = "palisade.auth.token-ttl", defaultValue = "15m") Duration ttl) {
+    public TokenIssuer(SigningKeys keys, PalisadeConfig config, AuthSettings settings) {
         this.keys = keys;
         this.config = config;
-        this.ttl = ttl;
+        this.ttl = settings.tokenTtl();
     }
 
     public Uni<Issued> issue(Subject subject) {

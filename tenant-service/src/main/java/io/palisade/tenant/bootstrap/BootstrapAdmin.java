@@ -18,7 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.palisade.tenant.auth.AuthSettings;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,12 +39,12 @@ public class BootstrapAdmin {
     private final Optional<String> configuredPassword;
 
     public BootstrapAdmin(OperatorRepository operators, PermissionSetRepository sets, PasswordHasher hasher,
-                          SigningKeys keys, @ConfigProperty(name = "palisade.auth.bootstrap-admin-password") Optional<String> configuredPassword) {
+                          SigningKeys keys, AuthSettings settings) {
         this.operators = operators;
         this.sets = sets;
         this.hasher = hasher;
         this.keys = keys;
-        this.configuredPassword = configuredPassword.filter(p -> !p.isBlank());
+        this.configuredPassword = settings.bootstrapAdminPassword().filter(p -> !p.isBlank());
     }
 
     void onStart(@Observes StartupEvent event) throws Throwable {

@@ -5,11 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.palisade.tenant.auth.AuthSettings;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,8 +27,8 @@ public class SecretBox {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
-    public SecretBox(@ConfigProperty(name = "palisade.auth.master-key") Optional<String> masterKey) {
-        byte[] bytes = masterKey.filter(k -> !k.isBlank()).map(k -> Base64.getDecoder().decode(k.trim())).orElse(null);
+    public SecretBox(AuthSettings settings) {
+        byte[] bytes = settings.masterKey().filter(k -> !k.isBlank()).map(k -> Base64.getDecoder().decode(k.trim())).orElse(null);
         if (bytes != null && bytes.length != 32) {
             throw new IllegalStateException("PALISADE_MASTER_KEY must be the base64 of 32 bytes");
         }
