@@ -20,7 +20,7 @@ public class ProblemException extends RuntimeException {
     public ProblemException(ProblemType type, String detail, List<Problem.FieldError> errors, Long retryAfterSeconds) {
         super(detail, null, false, false);
         this.type = type;
-        this.errors = List.copyOf(errors);
+        this.errors = errors == null ? List.of() : List.copyOf(errors);
         this.retryAfterSeconds = retryAfterSeconds;
     }
 

@@ -5,7 +5,7 @@ import io.palisade.kit.config.PalisadeConfig;
 import io.palisade.kit.problem.ProblemException;
 import io.palisade.kit.scope.TreePaths;
 import io.palisade.tenant.audit.AuditLog;
-import io.palisade.tenant.common.SecretBox;
+import io.palisade.kit.secrets.SecretBox;
 import io.palisade.tenant.common.TenantProblems;
 import io.palisade.tenant.hierarchy.TenantRepository;
 import io.palisade.tenant.operator.Operator;

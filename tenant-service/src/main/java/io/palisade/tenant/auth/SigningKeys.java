@@ -1,7 +1,7 @@
 package io.palisade.tenant.auth;
 
 import io.palisade.kit.auth.TokenKeySource;
-import io.palisade.tenant.common.SecretBox;
+import io.palisade.kit.secrets.SecretBox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;

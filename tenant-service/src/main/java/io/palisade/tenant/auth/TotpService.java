@@ -5,7 +5,7 @@ import io.palisade.kit.problem.ProblemException;
 import io.palisade.kit.scope.OperatorPrincipal;
 import io.palisade.kit.scope.OperatorScope;
 import io.palisade.tenant.audit.AuditLog;
-import io.palisade.tenant.common.SecretBox;
+import io.palisade.kit.secrets.SecretBox;
 import io.palisade.tenant.common.TenantProblems;
 import io.palisade.tenant.operator.OperatorRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;

@@ -1,6 +1,5 @@
-package io.palisade.tenant.common;
+package io.palisade.kit.secrets;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -8,15 +7,16 @@ import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import io.palisade.tenant.auth.AuthSettings;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Encrypts secrets at rest (signing keys, TOTP secrets) with AES-256-GCM under the master key from
- * {@code PALISADE_MASTER_KEY} (base64 of 32 bytes). Without a master key, values are stored marked
- * as plain text and a warning is logged once: acceptable for a throw-away test database only.
+ * Encrypts secrets at rest (tenant-service's signing keys and TOTP secrets, agent-gateway's device CA
+ * key) with AES-256-GCM under the master key from {@code PALISADE_MASTER_KEY} (base64 of 32 bytes).
+ * Without a master key, values are stored marked as plain text and a warning is logged once:
+ * acceptable for a throw-away test database only. Each service produces one as a CDI bean from its
+ * own typed settings.
  */
-@ApplicationScoped
 public class SecretBox {
 
     private static final Logger LOG = Logger.getLogger(SecretBox.class);
@@ -27,14 +27,15 @@ public class SecretBox {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
-    public SecretBox(AuthSettings settings) {
-        byte[] bytes = settings.masterKey().filter(k -> !k.isBlank()).map(k -> Base64.getDecoder().decode(k.trim())).orElse(null);
+    /** @param masterKey base64 of 32 bytes, or empty/blank for none */
+    public SecretBox(Optional<String> masterKey) {
+        byte[] bytes = masterKey.filter(k -> !k.isBlank()).map(k -> Base64.getDecoder().decode(k.trim())).orElse(null);
         if (bytes != null && bytes.length != 32) {
             throw new IllegalStateException("PALISADE_MASTER_KEY must be the base64 of 32 bytes");
         }
         this.key = bytes == null ? null : new SecretKeySpec(bytes, "AES");
         if (key == null) {
-            LOG.warn("PALISADE_MASTER_KEY is not set: signing keys and TOTP secrets are stored unencrypted");
+            LOG.warn("PALISADE_MASTER_KEY is not set: secrets are stored unencrypted");
         }
     }
 

@@ -1,0 +1,119 @@
+package io.palisade.gateway.checkin;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.palisade.gateway.common.GatewaySettings;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Which certificate is current for each device, and whether the device is revoked: the question every
+ * check-in asks, answered from memory in the common case. Each replica re-reads every few seconds the
+ * devices whose identity changed recently (with an overlap, so a change whose transaction committed late
+ * is still seen), so a revocation or re-enrolment made by any replica is honoured everywhere within
+ * {@code revocation-poll} plus the overlap. If the re-reads fail for longer than {@link #STALE_AFTER}, the
+ * cache is no longer trusted and every check-in asks the database (which, if down, refuses with 503).
+ */
+@ApplicationScoped
+public class Identities {
+
+    /** What the gateway knows of a device. {@code serial}: the serial (hex) of its current certificate. */
+    public record Identity(UUID deviceId, UUID customerId, String customerPath, String serial, boolean revoked) {
+    }
+
+    static final Duration OVERLAP = Duration.ofSeconds(20);
+    static final Duration STALE_AFTER = Duration.ofSeconds(45);
+    private static final Logger LOG = Logger.getLogger(Identities.class);
+    private static final String SELECT = """
+            select d.id, d.customer_id, t.path, d.cert_serial, d.revoked_at is not null as revoked
+            from device d join tenant t on t.id = d.customer_id""";
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final GatewaySettings settings;
+    private final Cache<UUID, Identity> cache;
+    private volatile OffsetDateTime since;
+    private volatile long freshUntil;
+    private long timer = -1;
+
+    public Identities(Pool pool, Vertx vertx, GatewaySettings settings) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.settings = settings;
+        this.cache = Caffeine.newBuilder().maximumSize(settings.agent().identityCacheSize())
+                .expireAfterWrite(Duration.ofMinutes(30)).build();
+    }
+
+    void start(@Observes StartupEvent event) {
+        refresh();
+        long every = settings.agent().revocationPoll().toMillis();
+        timer = vertx.setPeriodic(every, every, id -> refresh());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** The device's identity, from memory when the cache is fresh, else from the database; null when unknown. */
+    public Uni<Identity> find(UUID deviceId) {
+        Identity cached = System.nanoTime() < freshUntil ? cache.getIfPresent(deviceId) : null;
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return pool.preparedQuery(SELECT + " where d.id = $1").execute(Tuple.of(deviceId)).map(rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                return null;
+            }
+            Identity identity = identity(it.next());
+            cache.put(deviceId, identity);
+            return identity;
+        });
+    }
+
+    /** What this replica just changed itself: known here at once, elsewhere at the next re-read. */
+    public void changed(Identity identity) {
+        cache.put(identity.deviceId(), identity);
+    }
+
+    void refresh() {
+        OffsetDateTime from = since;
+        String sql = from == null ? "select now() as db_now" : SELECT + ", now() as db_now where d.changed_at >= $1 order by d.changed_at";
+        var query = from == null ? pool.preparedQuery(sql).execute() : pool.preparedQuery(sql).execute(Tuple.of(from));
+        query.subscribe().with(rows -> {
+            OffsetDateTime now = null;
+            for (Row row : rows) {
+                now = row.getOffsetDateTime("db_now");
+                if (from != null) {
+                    Identity identity = identity(row);
+                    if (cache.getIfPresent(identity.deviceId()) != null) {
+                        cache.put(identity.deviceId(), identity);
+                    }
+                }
+            }
+            if (now != null) {
+                since = now.minus(OVERLAP);
+            }
+            freshUntil = System.nanoTime() + STALE_AFTER.toNanos();
+        }, failure -> LOG.warnf("Cannot re-read device identities (%s); the cache stays trusted until it is %s old",
+                failure.getMessage(), STALE_AFTER));
+    }
+
+    private static Identity identity(Row row) {
+        return new Identity(row.getUUID("id"), row.getUUID("customer_id"), row.getString("path"), row.getString("cert_serial"),
+                row.getBoolean("revoked"));
+    }
+}
