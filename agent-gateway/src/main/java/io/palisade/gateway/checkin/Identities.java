@@ -44,7 +44,8 @@ public class Identities {
     private final GatewaySettings settings;
     private final Cache<UUID, Identity> cache;
     private volatile OffsetDateTime since;
-    private volatile long freshUntil;
+    /** {@link System#nanoTime()} until which the cache is trusted (compared by difference: nanoTime may be negative). */
+    private volatile long freshUntil = System.nanoTime();
     private long timer = -1;
 
     public Identities(Pool pool, Vertx vertx, GatewaySettings settings) {
@@ -69,7 +70,7 @@ public class Identities {
 
     /** The device's identity, from memory when the cache is fresh, else from the database; null when unknown. */
     public Uni<Identity> find(UUID deviceId) {
-        Identity cached = System.nanoTime() < freshUntil ? cache.getIfPresent(deviceId) : null;
+        Identity cached = fresh() ? cache.getIfPresent(deviceId) : null;
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
@@ -91,25 +92,34 @@ public class Identities {
 
     void refresh() {
         OffsetDateTime from = since;
-        String sql = from == null ? "select now() as db_now" : SELECT + ", now() as db_now where d.changed_at >= $1 order by d.changed_at";
-        var query = from == null ? pool.preparedQuery(sql).execute() : pool.preparedQuery(sql).execute(Tuple.of(from));
-        query.subscribe().with(rows -> {
-            OffsetDateTime now = null;
-            for (Row row : rows) {
-                now = row.getOffsetDateTime("db_now");
-                if (from != null) {
-                    Identity identity = identity(row);
-                    if (cache.getIfPresent(identity.deviceId()) != null) {
-                        cache.put(identity.deviceId(), identity);
+        // one row per change since `from` (none at the first look), each with the database's clock; one row of
+        // nulls but the clock when nothing changed
+        pool.preparedQuery("""
+                        with clock as (select now() as db_now)
+                        select clock.db_now, c.* from clock left join (
+                            select d.id, d.customer_id, t.path, d.cert_serial, d.revoked_at is not null as revoked
+                            from device d join tenant t on t.id = d.customer_id
+                            where $1::timestamptz is not null and d.changed_at >= $1) c on true""")
+                .execute(Tuple.of(from))
+                .subscribe().with(rows -> {
+                    OffsetDateTime now = null;
+                    for (Row row : rows) {
+                        now = row.getOffsetDateTime("db_now");
+                        if (row.getUUID("id") != null) {
+                            Identity identity = identity(row);
+                            if (cache.getIfPresent(identity.deviceId()) != null) {
+                                cache.put(identity.deviceId(), identity);
+                            }
+                        }
                     }
-                }
-            }
-            if (now != null) {
-                since = now.minus(OVERLAP);
-            }
-            freshUntil = System.nanoTime() + STALE_AFTER.toNanos();
-        }, failure -> LOG.warnf("Cannot re-read device identities (%s); the cache stays trusted until it is %s old",
-                failure.getMessage(), STALE_AFTER));
+                    since = now.minus(OVERLAP);
+                    freshUntil = System.nanoTime() + STALE_AFTER.toNanos();
+                }, failure -> LOG.warnf("Cannot re-read device identities (%s); the cache stays trusted until it is %s old",
+                        failure.getMessage(), STALE_AFTER));
+    }
+
+    private boolean fresh() {
+        return System.nanoTime() - freshUntil < 0;
     }
 
     private static Identity identity(Row row) {
