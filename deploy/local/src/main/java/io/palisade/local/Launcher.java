@@ -46,18 +46,26 @@ import java.util.concurrent.TimeUnit;
 public final class Launcher {
 
     /** One row per service: adding a service is adding a line to {@link #SERVICES}. */
-    record Service(String name, String jar, int defaultPort, String database, Map<String, String> extraEnv) {
+    record Service(String name, String jar, int defaultPort, String database, Map<String, String> extraEnv,
+                   List<ExtraPort> extraPorts) {
         /** e.g. PALISADE_TENANT_SERVICE_PORT */
         String portEnv() {
             return "PALISADE_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_PORT";
         }
     }
 
+    /** A second port a service listens on; {@code env} both moves it and tells the service. */
+    record ExtraPort(String what, String env, int defaultPort, String scheme) {
+    }
+
     static final List<Service> SERVICES = List.of(
             new Service("tenant-service", "tenant-service/target/quarkus-app/quarkus-run.jar", 8081, "palisade_tenant",
-                    Map.of()),
+                    Map.of(), List.of()),
             new Service("group-service", "group-service/target/quarkus-app/quarkus-run.jar", 8082, "palisade_group",
-                    Map.of("PALISADE_TOKENS_JWKS_URL", "http://127.0.0.1:8081/api/v1/auth/jwks")));
+                    Map.of("PALISADE_TOKENS_JWKS_URL", "http://127.0.0.1:8081/api/v1/auth/jwks"), List.of()),
+            new Service("agent-gateway", "agent-gateway/target/quarkus-app/quarkus-run.jar", 8083, "palisade_gateway",
+                    Map.of("PALISADE_TOKENS_JWKS_URL", "http://127.0.0.1:8081/api/v1/auth/jwks"),
+                    List.of(new ExtraPort("agents", "PALISADE_GATEWAY_AGENT_PORT", 8443, "https"))));
 
     static final int DEFAULT_PG_PORT = 15432;
     static final int DEFAULT_KAFKA_PORT = 19092;
@@ -173,6 +181,11 @@ public final class Launcher {
             claims.add(new PortClaim(controllerPort, "Kafka controller", "PALISADE_KAFKA_CONTROLLER_PORT"));
         }
         servicePorts.forEach((s, port) -> claims.add(new PortClaim(port, s.name(), s.portEnv())));
+        for (Service s : servicePorts.keySet()) {
+            for (ExtraPort extra : s.extraPorts()) {
+                claims.add(new PortClaim(intEnv(extra.env(), extra.defaultPort()), s.name() + " " + extra.what(), extra.env()));
+            }
+        }
         checkPorts(claims);
 
         if (demo) {
@@ -284,6 +297,9 @@ public final class Launcher {
         e.put("PALISADE_BOOTSTRAP_ADMIN_PASSWORD", secrets.adminPassword());
         e.put("PALISADE_MASTER_KEY", secrets.masterKey());
         e.putAll(s.extraEnv());
+        for (ExtraPort extra : s.extraPorts()) {
+            e.put(extra.env(), Integer.toString(intEnv(extra.env(), extra.defaultPort())));
+        }
         return e;
     }
 
@@ -327,6 +343,10 @@ public final class Launcher {
             sb.append(String.format("  %-17s  OpenAPI  %s/q/openapi%n", "", rs.url()));
             sb.append(String.format("  %-17s  health   %s/q/health/ready  (all checks: %s/q/health)%n", "",
                     rs.url(), rs.url()));
+            for (ExtraPort extra : rs.service().extraPorts()) {
+                sb.append(String.format("  %-17s  %-8s %s://127.0.0.1:%d%n", "", extra.what(), extra.scheme(),
+                        intEnv(extra.env(), extra.defaultPort())));
+            }
         }
         if (services.isEmpty()) {
             sb.append("  (no service is built yet: run ./mvnw -DskipTests package)").append(nl);
