@@ -89,6 +89,25 @@ class CheckinTest {
         }
     }
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    @Test
+    void aCommonCheckInCostsOneStatementAndNoIdentityRead() {
+        Tenant customer = World.customer();
+        Installer installer = World.installer(customer, 5);
+        TestAgent agent = enrolled(installer);
+        assertThat(agent.checkin().status()).isEqualTo(200);
+        double loads = metrics.counter("palisade.gateway.identity.loads").count();
+        long statements = metrics.timer("palisade.gateway.checkin.batch").count();
+        for (int i = 0; i < 20; i++) {
+            assertThat(agent.checkin().status()).isEqualTo(200);
+        }
+        // the identity came from memory every time; each (sequential) check-in was one batch statement, no more
+        assertThat(metrics.counter("palisade.gateway.identity.loads").count() - loads).isZero();
+        assertThat(metrics.timer("palisade.gateway.checkin.batch").count() - statements).isBetween(1L, 20L);
+    }
+
     @Test
     void withoutAValidDeviceCertificateNothingIsServed() {
         Tenant customer = World.customer();

@@ -2,6 +2,8 @@ package io.palisade.gateway.checkin;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.gateway.common.GatewaySettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -43,12 +45,15 @@ public class Identities {
     private final Vertx vertx;
     private final GatewaySettings settings;
     private final Cache<UUID, Identity> cache;
+    private final Counter loads;
     private volatile OffsetDateTime since;
     /** {@link System#nanoTime()} until which the cache is trusted (compared by difference: nanoTime may be negative). */
     private volatile long freshUntil = System.nanoTime();
     private long timer = -1;
 
-    public Identities(Pool pool, Vertx vertx, GatewaySettings settings) {
+    public Identities(Pool pool, Vertx vertx, GatewaySettings settings, MeterRegistry metrics) {
+        this.loads = Counter.builder("palisade.gateway.identity.loads")
+                .description("Device identities read from the database on a check-in (cache misses)").register(metrics);
         this.pool = pool;
         this.vertx = vertx;
         this.settings = settings;
@@ -74,6 +79,7 @@ public class Identities {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
+        loads.increment();
         return pool.preparedQuery(SELECT + " where d.id = $1").execute(Tuple.of(deviceId)).map(rows -> {
             var it = rows.iterator();
             if (!it.hasNext()) {
