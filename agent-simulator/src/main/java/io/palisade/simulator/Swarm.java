@@ -111,7 +111,14 @@ public final class Swarm {
 
     /** Ends the run early; {@link #run}'s future then completes with the final report. */
     public void stop() {
-        vertx.runOnContext(ignored -> finish());
+        if (done.future().isComplete()) {
+            return;
+        }
+        try {
+            vertx.runOnContext(ignored -> finish());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Vert.x is closing: nothing runs any more anyway
+        }
     }
 
     /** The numbers so far (a window since the previous report). */

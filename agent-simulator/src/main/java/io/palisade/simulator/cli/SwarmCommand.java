@@ -96,9 +96,11 @@ public final class SwarmCommand implements Callable<Integer> {
                 .keyType(keyType)
                 .reportEvery(reportEvery);
         Vertx vertx = CliSupport.newVertx();
+        Swarm swarm = new Swarm(vertx, options);
+        // Ctrl-C: stop the agents (the JVM exits without a final report; progress lines were printed)
+        Thread stopOnExit = new Thread(swarm::stop, "swarm-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            Swarm swarm = new Swarm(vertx, options);
-            Runtime.getRuntime().addShutdownHook(new Thread(swarm::stop));
             out.printf("swarm: %d agents against %s%s, interval %s, for %s%n", agents, gateway,
                     proxy == null ? "" : " through proxy " + proxy.address(),
                     interval == null ? "set by the gateway" : interval + " s", duration);
@@ -117,6 +119,11 @@ public final class SwarmCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
             CliSupport.close(vertx);
         }
     }
