@@ -8,11 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -35,6 +39,7 @@ import io.vertx.core.json.JsonObject;
 public final class Agent implements AutoCloseable {
 
     private static final int REMEMBERED_RESULTS = 256;
+    private static final AtomicInteger NEXT_LOOP = new AtomicInteger();
 
     /**
      * How an agent runs.
@@ -245,12 +250,21 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * A fresh event-loop context, so that agents created from one callback (a swarm) still spread over the event
-     * loops instead of all sharing the caller's.
+     * A fresh context on the next event loop in turn, so that the agents of a swarm spread evenly over the event
+     * loops (Vert.x's own round robin is shared with everything else that takes a loop, such as each new HTTP client,
+     * which would put every agent on the same few loops).
      */
     private static Context ownContext(Vertx vertx) {
-        return vertx instanceof io.vertx.core.impl.VertxInternal internal ? internal.createEventLoopContext()
-                : vertx.getOrCreateContext();
+        if (vertx instanceof VertxInternal internal) {
+            List<EventExecutor> loops = new ArrayList<>();
+            internal.getEventLoopGroup().forEach(loops::add);
+            if (!loops.isEmpty() && loops.get(0) instanceof EventLoop) {
+                EventLoop loop = (EventLoop) loops.get(Math.floorMod(NEXT_LOOP.getAndIncrement(), loops.size()));
+                return internal.createEventLoopContext(loop, null, Thread.currentThread().getContextClassLoader());
+            }
+            return internal.createEventLoopContext();
+        }
+        return vertx.getOrCreateContext();
     }
 
     private void schedule(long delayMillis) {

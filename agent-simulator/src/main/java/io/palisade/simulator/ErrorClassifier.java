@@ -31,6 +31,7 @@ import io.vertx.core.json.JsonObject;
 public final class ErrorClassifier {
 
     private static final Pattern PROXY_STATUS = Pattern.compile("status: (\\d{3})\\s*(.*)$");
+    private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
     private static final Pattern TLS_ALERT = Pattern.compile("(?i)fatal alert: ([a-z_]+)");
 
     /**
@@ -67,7 +68,10 @@ public final class ErrorClassifier {
                         + " timed out" + (proxy != null ? " — check the host and port in --proxy" : ""), failure);
             }
             if (cause instanceof UnknownHostException) {
-                String host = oneLine(cause.getMessage());
+                // the JDK says "name: ...", Netty's resolver "Failed to resolve 'name' [A(1), AAAA(28)] after 2 queries"
+                String text = String.valueOf(cause.getMessage());
+                Matcher quoted = QUOTED.matcher(text);
+                String host = quoted.find() ? quoted.group(1) : text.split(":")[0].trim();
                 return proxy != null && target.proxy().host().equalsIgnoreCase(host)
                         ? new AgentError(AgentError.Kind.PROXY_UNREACHABLE, "cannot reach " + proxy
                                 + ": unknown host '" + host + "' — check the host in --proxy", failure)

@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -23,12 +25,20 @@ import io.vertx.core.Vertx;
 
 /**
  * N agents in one process on one Vert.x instance, for load and soak tests: each has its own key, certificate and
- * connection (pool size 1, kept open), as N real agents would.
+ * connection (pool size 1, kept open), as N real agents would, and the agents are spread over the event loops.
  *
- * <p>{@link #run} enrols them all with one installer token ({@link SwarmOptions#enrollConcurrency()} at a time, over
- * one shared anonymous client), then starts every agent's check-in loop at a random offset within one interval (so
- * they do not arrive together), lets them run for {@link SwarmOptions#duration()}, stops them and completes with the
- * final {@link SwarmReport}. Latencies are recorded in an HdrHistogram (microsecond resolution).
+ * <p>{@link #run} goes through three phases:
+ * <ol>
+ * <li><b>enrolling</b>: every agent enrols with the one installer token, {@link SwarmOptions#enrollConcurrency()} at
+ * a time, over one shared anonymous client;</li>
+ * <li><b>connecting</b>: every agent makes its first check-in (its TLS handshake, and its first inventory), as
+ * many at a time — so a large swarm ramps up instead of asking the gateway for N full handshakes at once;</li>
+ * <li><b>running</b>: every agent's check-in loop starts at a random offset within one interval (so they do not
+ * arrive together) and runs for {@link SwarmOptions#duration()}; then the agents stop and {@link #run}'s future
+ * completes with the final {@link SwarmReport}.</li>
+ * </ol>
+ * Only the running phase's check-ins are counted in the rate and the latencies (HdrHistogram, microsecond
+ * resolution); failures of every phase are counted by kind.
  */
 public final class Swarm {
 
@@ -44,13 +54,15 @@ public final class Swarm {
     private final LongAdder enrollFailures = new LongAdder();
     private final AtomicReference<AgentError> firstEnrollError = new AtomicReference<>();
     private final Promise<SwarmReport> done = Promise.promise();
+    private volatile String phase = "enrolling";
     private volatile long enrollStarted;
     private volatile long enrollEnded;
-    private volatile long checkinsStarted;
+    private volatile long connectEnded;
+    private volatile long runStarted;
+    private volatile boolean stopped;
     private long lastReportNanos;
     private long lastReportCheckins;
     private Histogram windowHistogram;
-    private volatile boolean stopped;
     private long progressTimer = -1;
     private long endTimer = -1;
 
@@ -79,32 +91,26 @@ public final class Swarm {
             return Future.failedFuture(e);
         }
         if (progress != null) {
-            progressTimer = vertx.setPeriodic(options.reportEvery().toMillis(), id -> progress.accept(report(false)));
+            progressTimer = vertx.setPeriodic(options.reportEvery().toMillis(), id -> progress.accept(snapshot()));
         }
-        AgentIdentity[] identities = new AgentIdentity[options.agents()];
-        SimulatedDevice[] devices = new SimulatedDevice[options.agents()];
-        AtomicInteger next = new AtomicInteger();
-        List<Future<Void>> workers = new ArrayList<>();
-        for (int w = 0; w < Math.min(options.enrollConcurrency(), options.agents()); w++) {
-            workers.add(enrolNext(enrolClient, next, identities, devices));
-        }
-        Future.join(workers).onComplete(ignored -> {
+        int count = options.agents();
+        AgentIdentity[] identities = new AgentIdentity[count];
+        SimulatedDevice[] devices = new SimulatedDevice[count];
+        limited(count, index -> enrolOne(enrolClient, index, identities, devices)).onComplete(enrolment -> {
             enrolClient.close();
             enrollEnded = System.nanoTime();
-            if (stopped) {
-                synchronized (this) {
-                    checkinsStarted = System.nanoTime();
-                }
-                done.tryComplete(report(true));
-                return;
-            }
-            if (enrolled.get() == 0) {
+            if (enrolled.get() == 0 && !stopped) {
                 cancelTimers();
                 AgentError first = firstEnrollError.get();
                 done.tryFail(first != null ? first : new AgentError(AgentError.Kind.IO, "no agent enrolled"));
                 return;
             }
-            startCheckins(identities, devices);
+            phase = "connecting";
+            createAgents(identities, devices);
+            limited(agents.size(), index -> connect(agents.get(index))).onComplete(connected -> {
+                connectEnded = System.nanoTime();
+                startRunning();
+            });
         });
         return done.future();
     }
@@ -115,14 +121,19 @@ public final class Swarm {
             return;
         }
         try {
-            vertx.runOnContext(ignored -> finish());
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            vertx.runOnContext(ignored -> {
+                stopped = true;
+                if ("running".equals(phase)) {
+                    finish();
+                }
+            });
+        } catch (RejectedExecutionException e) {
             // Vert.x is closing: nothing runs any more anyway
         }
     }
 
-    /** The numbers so far (a window since the previous report). */
-    public synchronized SwarmReport snapshot() {
+    /** The numbers so far; the rate and latencies cover the time since the previous snapshot. */
+    public SwarmReport snapshot() {
         return report(false);
     }
 
@@ -131,12 +142,25 @@ public final class Swarm {
         return List.copyOf(agents);
     }
 
-    private Future<Void> enrolNext(GatewayClient client, AtomicInteger next, AgentIdentity[] identities,
-                                   SimulatedDevice[] devices) {
+    /** Runs {@code task(0..count-1)}, at most {@link SwarmOptions#enrollConcurrency()} at a time; never fails. */
+    private Future<Void> limited(int count, IntFunction<Future<Void>> task) {
+        AtomicInteger next = new AtomicInteger();
+        List<Future<Void>> workers = new ArrayList<>();
+        for (int w = 0; w < Math.min(options.enrollConcurrency(), count); w++) {
+            workers.add(work(next, count, task));
+        }
+        return Future.join(workers).<Void>mapEmpty().recover(ignored -> Future.succeededFuture());
+    }
+
+    private Future<Void> work(AtomicInteger next, int count, IntFunction<Future<Void>> task) {
         int index = next.getAndIncrement();
-        if (index >= identities.length || stopped) {
+        if (index >= count || stopped) {
             return Future.succeededFuture();
         }
+        return task.apply(index).recover(ignored -> Future.succeededFuture()).compose(ignored -> work(next, count, task));
+    }
+
+    private Future<Void> enrolOne(GatewayClient client, int index, AgentIdentity[] identities, SimulatedDevice[] devices) {
         SimulatedDevice device = SimulatedDevice.random(options.seed() + index);
         devices[index] = device;
         return Agent.enroll(client, options.token(), device, options.keyType())
@@ -145,33 +169,31 @@ public final class Swarm {
                     enrolled.incrementAndGet();
                 })
                 .onFailure(failure -> {
-                    AgentError error = failure instanceof AgentError e ? e
-                            : new AgentError(AgentError.Kind.IO, ErrorClassifier.oneLine(failure.getMessage()), failure);
+                    AgentError error = asAgentError(failure);
                     firstEnrollError.compareAndSet(null, error);
                     enrollFailures.increment();
-                    errors.computeIfAbsent("enroll " + error.kind(), k -> new LongAdder()).increment();
+                    countError("enroll " + error.kind());
                 })
-                .<Void>mapEmpty()
-                .recover(ignored -> Future.succeededFuture())
-                .compose(ignored -> enrolNext(client, next, identities, devices));
+                .mapEmpty();
     }
 
-    private void startCheckins(AgentIdentity[] identities, SimulatedDevice[] devices) {
-        synchronized (this) {
-            checkinsStarted = System.nanoTime();
-            lastReportNanos = checkinsStarted;
-            lastReportCheckins = 0;
-        }
+    private Future<Void> connect(Agent agent) {
+        return agent.checkinOnce().onFailure(failure -> countError("connect " + asAgentError(failure).kind())).mapEmpty();
+    }
+
+    private void createAgents(AgentIdentity[] identities, SimulatedDevice[] devices) {
         Agent.Listener listener = new Agent.Listener() {
             @Override
             public void checkedIn(Agent.CheckinEvent event) {
-                checkins.increment();
-                latencies.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(event.latency().toNanos())));
+                if (runStarted != 0) {
+                    checkins.increment();
+                    latencies.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(event.latency().toNanos())));
+                }
             }
 
             @Override
             public void checkinFailed(long sequence, AgentError error, Duration retryIn) {
-                errors.computeIfAbsent(error.kind().name(), k -> new LongAdder()).increment();
+                countError(error.kind().name());
             }
 
             @Override
@@ -185,20 +207,32 @@ public final class Swarm {
                 .withRequestTimeout(options.requestTimeout())
                 .withListener(listener);
         for (int i = 0; i < identities.length; i++) {
-            if (identities[i] == null) {
-                continue;
+            if (identities[i] != null) {
+                try {
+                    agents.add(new Agent(vertx, identities[i], devices[i], agentOptions));
+                } catch (AgentError e) {
+                    countError("connect " + e.kind());
+                }
             }
-            Agent agent;
-            try {
-                agent = new Agent(vertx, identities[i], devices[i], agentOptions);
-            } catch (AgentError e) {
-                errors.computeIfAbsent(e.kind().name(), k -> new LongAdder()).increment();
-                continue;
-            }
-            agents.add(agent);
+        }
+    }
+
+    private void startRunning() {
+        synchronized (this) {
+            latencies.reset();
+            runStarted = System.nanoTime();
+            lastReportNanos = runStarted;
+            lastReportCheckins = 0;
+            phase = "running";
+        }
+        if (stopped) {
+            finish();
+            return;
+        }
+        for (Agent agent : agents) {
             double interval = options.intervalSeconds() != null ? options.intervalSeconds()
-                    : identities[i].checkInIntervalSeconds();
-            // spread the first check-ins over one interval (over 100 ms for a closed loop)
+                    : agent.identity().checkInIntervalSeconds();
+            // spread the loops over one interval (over 100 ms for a closed loop)
             long spreadMillis = Math.max(1, Math.round((interval > 0 ? interval : 0.1) * 1000));
             agent.start(Duration.ofMillis(ThreadLocalRandom.current().nextLong(spreadMillis)));
         }
@@ -206,16 +240,14 @@ public final class Swarm {
     }
 
     private void finish() {
-        if (stopped && done.future().isComplete()) {
+        if (done.future().isComplete()) {
             return;
         }
         stopped = true;
         cancelTimers();
         agents.forEach(Agent::close);
-        if (checkinsStarted == 0) {
-            return; // still enrolling: run() completes (or fails) when enrolment ends
-        }
-        done.tryComplete(report(true));
+        SwarmReport last = report(true);
+        done.tryComplete(last);
     }
 
     private void cancelTimers() {
@@ -227,26 +259,38 @@ public final class Swarm {
         }
     }
 
+    private void countError(String kind) {
+        errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    private static AgentError asAgentError(Throwable failure) {
+        return failure instanceof AgentError e ? e
+                : new AgentError(AgentError.Kind.IO, ErrorClassifier.oneLine(failure.getMessage()), failure);
+    }
+
     private synchronized SwarmReport report(boolean complete) {
         long now = System.nanoTime();
         windowHistogram = latencies.getIntervalHistogram(windowHistogram);
         total.add(windowHistogram);
         long count = checkins.sum();
         Histogram covered = complete ? total : windowHistogram;
-        long windowNanos = checkinsStarted == 0 ? 0 : complete ? now - checkinsStarted : now - lastReportNanos;
+        boolean running = runStarted != 0;
+        long windowNanos = !running ? 0 : complete ? now - runStarted : now - lastReportNanos;
         long windowCheckins = complete ? count : count - lastReportCheckins;
-        if (!complete && checkinsStarted != 0) {
+        if (!complete && running) {
             lastReportNanos = now;
             lastReportCheckins = count;
         }
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((kind, adder) -> errorCounts.put(kind, adder.sum()));
         long enrolEnd = enrollEnded != 0 ? enrollEnded : now;
-        return new SwarmReport(complete,
-                Duration.ofNanos(checkinsStarted == 0 ? 0 : now - checkinsStarted),
+        long connectEnd = connectEnded != 0 ? connectEnded : now;
+        return new SwarmReport(complete ? "done" : phase,
+                Duration.ofNanos(running ? now - runStarted : 0),
                 Duration.ofNanos(windowNanos),
                 options.agents(), enrolled.get(), enrollFailures.sum(),
                 Duration.ofNanos(enrolEnd - enrollStarted),
+                Duration.ofNanos(enrollEnded == 0 ? 0 : connectEnd - enrollEnded),
                 count,
                 windowNanos > 0 ? windowCheckins / (windowNanos / 1e9) : 0,
                 millis(covered, covered.getValueAtPercentile(50)),

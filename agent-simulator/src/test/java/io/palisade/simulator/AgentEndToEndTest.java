@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -125,6 +128,40 @@ class AgentEndToEndTest {
                     client.post(GatewayClient.ENROLL_PATH, Buffer.buffer("{}"), null), WAIT));
             assertEquals(AgentError.Kind.TLS_HOSTNAME, error.kind());
             assertTrue(error.getMessage().contains("does not name '127.0.0.1'"), error.getMessage());
+        }
+    }
+
+    @Test
+    void aClientCertificateFromAnotherCaIsNotPresentedSoTheGatewayAnswers401() {
+        // The JDK presents a client certificate only if it was issued by a CA the server's CertificateRequest names;
+        // a certificate from another CA is left out and the gateway sees an anonymous connection.
+        SimulatedDevice device = SimulatedDevice.random(15);
+        AgentIdentity real = enroll(device);
+        TestCa stranger = TestCa.create("Somebody Else's CA");
+        KeyPair keys = AgentKeys.generate(AgentKeys.KeyType.EC);
+        X509Certificate foreign = stranger.issueClient(AgentKeys.csr(keys).commonName("x").build(), real.deviceId());
+        AgentIdentity forged = new AgentIdentity(real.gatewayUrl(), real.deviceId(), real.hardwareId(), real.hostname(),
+                AgentKeys.privateKeyPem(keys.getPrivate()), AgentKeys.certificatePem(foreign), stranger.certificatePem(),
+                real.trustedCaPem(), real.checkInIntervalSeconds());
+        try (Agent agent = new Agent(vertx, forged, device, Agent.Options.defaults())) {
+            AgentError error = assertThrows(AgentError.class, () -> GatewayClient.await(agent.checkinOnce(), WAIT));
+            assertEquals(AgentError.Kind.HTTP_STATUS, error.kind());
+            assertEquals(401, error.status());
+            assertEquals("gateway 127.0.0.1:" + gateway.port() + " refused the check-in: 401 Unauthorized (a client "
+                    + "certificate is required) — the gateway did not accept this agent's certificate (revoked? enrol "
+                    + "again)", error.getMessage());
+        }
+    }
+
+    @Test
+    void aGatewayThatRequiresACertificateRefusesTheHandshakeWithAClearError() {
+        try (FakeGateway strict = FakeGateway.start(vertx, ca, ca.issueServer("127.0.0.1"), ClientAuth.REQUIRED);
+             GatewayClient client = GatewayClient.builder(vertx, strict.url()).trustedCaPem(ca.certificatePem()).build()) {
+            AgentError error = assertThrows(AgentError.class, () -> GatewayClient.await(
+                    client.post(GatewayClient.ENROLL_PATH, Buffer.buffer("{}"), null), WAIT));
+            assertEquals(AgentError.Kind.TLS_REFUSED, error.kind(), error.getMessage());
+            assertTrue(error.getMessage().matches("gateway 127\\.0\\.0\\.1:\\d+ refused the TLS handshake \\([a-z_]+\\) — it "
+                    + "wants a client certificate"), error.getMessage());
         }
     }
 

@@ -79,6 +79,11 @@ final class FakeGateway implements AutoCloseable {
 
     /** A gateway with the given server certificate; client certificates are issued and trusted from {@code ca}. */
     static FakeGateway start(Vertx vertx, TestCa ca, TestCa.Issued serverCertificate) {
+        return start(vertx, ca, serverCertificate, ClientAuth.REQUEST);
+    }
+
+    /** As above, asking for client certificates as {@code clientAuth} says. */
+    static FakeGateway start(Vertx vertx, TestCa ca, TestCa.Issued serverCertificate, ClientAuth clientAuth) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost("127.0.0.1")
                 .setPort(0)
@@ -87,7 +92,7 @@ final class FakeGateway implements AutoCloseable {
                         .setKeyValue(Buffer.buffer(serverCertificate.keyPem()))
                         .setCertValue(Buffer.buffer(serverCertificate.certificatePem())))
                 .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca.certificatePem())))
-                .setClientAuth(ClientAuth.REQUEST);
+                .setClientAuth(clientAuth);
         HttpServer server = vertx.createHttpServer(options);
         FakeGateway gateway = new FakeGateway(ca, server);
         server.requestHandler(gateway::handle);

@@ -76,6 +76,15 @@ public final class CliSupport {
         }
     }
 
+    /** {@code 90 s}, {@code 1.5 s}, {@code 5 min}. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis >= 60_000 && millis % 60_000 == 0) {
+            return millis / 60_000 + " min";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
     static <T> T await(io.vertx.core.Future<T> future, Duration timeout) {
         return GatewayClient.await(future, timeout);
     }

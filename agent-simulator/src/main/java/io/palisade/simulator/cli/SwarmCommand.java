@@ -103,7 +103,7 @@ public final class SwarmCommand implements Callable<Integer> {
         try {
             out.printf("swarm: %d agents against %s%s, interval %s, for %s%n", agents, gateway,
                     proxy == null ? "" : " through proxy " + proxy.address(),
-                    interval == null ? "set by the gateway" : interval + " s", duration);
+                    interval == null ? "set by the gateway" : interval + " s", CliSupport.format(duration));
             SwarmReport report = CliSupport.await(swarm.run(progress -> {
                 out.println(progress.format());
                 out.flush();
