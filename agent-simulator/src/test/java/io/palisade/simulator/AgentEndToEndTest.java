@@ -97,6 +97,18 @@ class AgentEndToEndTest {
     }
 
     @Test
+    void anRsaAgentEnrolsAndChecksInToo() {
+        SimulatedDevice device = SimulatedDevice.random(16);
+        AgentIdentity identity = GatewayClient.await(
+                Agent.enroll(anonymous, FakeGateway.TOKEN, device, AgentKeys.KeyType.RSA), WAIT);
+        assertEquals("RSA", identity.certificate().getPublicKey().getAlgorithm());
+        try (Agent agent = new Agent(vertx, identity, device, Agent.Options.defaults())) {
+            GatewayClient.await(agent.checkinOnce(), WAIT);
+            assertEquals(identity.certificateSubject(), gateway.checkins().get(0).peerSubject());
+        }
+    }
+
+    @Test
     void reEnrollingTheSameHardwareKeepsTheDeviceId() {
         SimulatedDevice device = SimulatedDevice.random(8);
         AgentIdentity first = enroll(device);
