@@ -91,7 +91,13 @@ public final class Swarm {
             return Future.failedFuture(e);
         }
         if (progress != null) {
-            progressTimer = vertx.setPeriodic(options.reportEvery().toMillis(), id -> progress.accept(snapshot()));
+            long halfPeriod = options.reportEvery().toNanos() / 2;
+            progressTimer = vertx.setPeriodic(options.reportEvery().toMillis(), id -> {
+                // no report on a window just begun (the running phase started right before this tick)
+                if (runStarted == 0 || System.nanoTime() - lastReportNanos() >= halfPeriod) {
+                    progress.accept(snapshot());
+                }
+            });
         }
         int count = options.agents();
         AgentIdentity[] identities = new AgentIdentity[count];
@@ -257,6 +263,10 @@ public final class Swarm {
         if (endTimer >= 0) {
             vertx.cancelTimer(endTimer);
         }
+    }
+
+    private synchronized long lastReportNanos() {
+        return lastReportNanos;
     }
 
     private void countError(String kind) {
