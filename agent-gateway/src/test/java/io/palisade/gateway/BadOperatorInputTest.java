@@ -29,7 +29,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -265,12 +264,9 @@ class BadOperatorInputTest {
     }
 
     /**
-     * What the operator API should refuse but accepts today (and each one creates an installer): JSON with
-     * trailing content, duplicate members, and a fraction silently truncated to a whole number. Enable once
-     * the kit's {@code StrictJson} enables FAIL_ON_TRAILING_TOKENS and STRICT_DUPLICATE_DETECTION and
-     * disables ACCEPT_FLOAT_AS_INT (as the agent endpoint's reader already does for the first two).
+     * JSON with trailing content, duplicate members, or a fraction where a whole number belongs is refused
+     * (the kit's {@code StrictJson}), and creates nothing.
      */
-    @Disabled("known defect in service-kit StrictJson: lenient JSON is accepted by the operator API; see the class comment")
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"trailing text", "a second document", "a duplicate member", "a fractional maxUses"})
     void lenientJsonIsRefused(String what) {
@@ -304,18 +300,16 @@ class BadOperatorInputTest {
     }
 
     /**
-     * The limit holds for a body sent without Content-Length (chunked) too. Disabled: today the kit's
-     * RequestGuards checks only the Content-Length header, and the gateway lets Quarkus read bodies up to
-     * {@code quarkus.http.limits.max-body-size=1M}, so this valid 100 KiB body creates an installer (201).
-     * Setting that limit to 64K makes the status 413, but Quarkus then ends the response itself, without a
-     * problem body; see the report.
+     * A body sent without Content-Length (chunked) could be read past the limit before it is refused: the kit's
+     * RequestGuards refuses it up front with 411, whatever its size, and nothing is created.
      */
-    @Disabled("known defect: a chunked body between 64 KiB and 1 MiB bypasses the operator API's 64 KiB limit")
     @Test
-    void aChunkedBodyOverSixtyFourKibibytesIsA413() throws Exception {
+    void aChunkedBodyIsRefusedWithLengthRequired() throws Exception {
         String large = "{\"pad\": \"" + "a".repeat(100 * 1024) + "\", " + valid().substring(1);
         Raw r = raw("POST", INSTALLERS, "application/json", large, true);
-        assertProblem(r.status(), r.contentType(), r.body(), 413, "payload-too-large");
+        assertProblem(r.status(), r.contentType(), r.body(), 411, "length-required");
+        Raw small = raw("POST", INSTALLERS, "application/json", valid(), true);
+        assertProblem(small.status(), small.contentType(), small.body(), 411, "length-required");
     }
 
     /** An answer read with the JDK's client, for requests RestAssured will not send as they are. */
@@ -381,10 +375,9 @@ class BadOperatorInputTest {
     }
 
     /**
-     * Disabled: a body without any Content-Type header is read as JSON today (RESTEasy Reactive matches a
-     * request without Content-Type to any {@code @Consumes}), so this valid body creates an installer (201).
+     * A body without any Content-Type header is refused by the kit's RequestGuards (RESTEasy Reactive alone
+     * would match it to any {@code @Consumes} and read it as JSON).
      */
-    @Disabled("known deviation: a POST without Content-Type is read as JSON instead of being refused with 415")
     @Test
     void aBodyWithoutContentTypeIsA415() throws Exception {
         Raw r = raw("POST", INSTALLERS, null, valid(), false);
