@@ -119,7 +119,7 @@ public class ConsumerLog {
                             }
                             return first.isEmpty() ? Uni.createFrom().voidItem() : batchEffect.apply(connection, first);
                         }))
-                .onFailure().invoke(e -> LOG.warnf("%s could not apply a batch of %d events yet (%s: %s); retrying",
+                .onFailure(ConsumerLog::mayPass).invoke(e -> LOG.warnf("%s could not apply a batch of %d events yet (%s: %s); retrying",
                         consumer, events.size(), e.getClass().getSimpleName(), e.getMessage()))
                 .onFailure(ConsumerLog::mayPass).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
                 .onFailure().recoverWithUni(e -> {
