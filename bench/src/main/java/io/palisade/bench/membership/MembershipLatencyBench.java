@@ -84,6 +84,8 @@ public final class MembershipLatencyBench {
     private final int drainSeconds = Integer.getInteger("drain", 30);
     private final String serviceJar = System.getProperty("serviceJar", "group-service/target/quarkus-app/quarkus-run.jar");
     private final String serviceHeap = System.getProperty("serviceHeap", "1g");
+    /** More JVM options for group-service, separated by spaces (e.g. a flight recording). */
+    private final String serviceOpts = System.getProperty("serviceOpts", "");
 
     private KeyPair keys;
     private final String keyId = UUID.randomUUID().toString();
@@ -120,7 +122,10 @@ public final class MembershipLatencyBench {
                     port = s.getLocalPort();
                 }
                 base = "http://127.0.0.1:" + port;
-                ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx" + serviceHeap, "-jar", serviceJar);
+                List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + serviceHeap));
+                Arrays.stream(serviceOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).forEach(command::add);
+                command.addAll(List.of("-jar", serviceJar));
+                ProcessBuilder pb = new ProcessBuilder(command);
                 Map<String, String> env = pb.environment();
                 env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
                 env.put("QUARKUS_DATASOURCE_USERNAME", pg.username());
