@@ -82,8 +82,12 @@ public final class MembershipLatencyBench {
     private final int baselineRate = Integer.getInteger("baselineRate", 100);
     private final int baselineSeconds = Integer.getInteger("baselineSeconds", 10);
     private final int drainSeconds = Integer.getInteger("drain", 30);
+    /** Check-ins per second sent alongside the load phase's changes (the gateway publishes one per agent check-in). */
+    private final int checkInRate = Integer.getInteger("checkIns", 0);
     private final String serviceJar = System.getProperty("serviceJar", "group-service/target/quarkus-app/quarkus-run.jar");
     private final String serviceHeap = System.getProperty("serviceHeap", "1g");
+    /** More JVM options for group-service, separated by spaces (e.g. a flight recording). */
+    private final String serviceOpts = System.getProperty("serviceOpts", "");
 
     private KeyPair keys;
     private final String keyId = UUID.randomUUID().toString();
@@ -107,8 +111,9 @@ public final class MembershipLatencyBench {
 
     void run() throws Exception {
         long t0 = System.nanoTime();
-        System.out.printf("MembershipLatencyBench: %d devices of %d customers; baseline %d/s for %d s, load %d/s for %d s, drain %d s%n",
-                deviceCount, customers, baselineRate, baselineSeconds, rate, seconds, drainSeconds);
+        System.out.printf("MembershipLatencyBench: %d devices of %d customers; baseline %d/s for %d s, load %d/s for %d s"
+                        + " (with %d check-ins/s), drain %d s%n",
+                deviceCount, customers, baselineRate, baselineSeconds, rate, seconds, checkInRate, drainSeconds);
         HttpServer jwks = startJwks();
         Process service = null;
         Path serviceLog = Files.createTempFile("group-service-bench", ".log");
@@ -120,7 +125,10 @@ public final class MembershipLatencyBench {
                     port = s.getLocalPort();
                 }
                 base = "http://127.0.0.1:" + port;
-                ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx" + serviceHeap, "-jar", serviceJar);
+                List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + serviceHeap));
+                Arrays.stream(serviceOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).forEach(command::add);
+                command.addAll(List.of("-jar", serviceJar));
+                ProcessBuilder pb = new ProcessBuilder(command);
                 Map<String, String> env = pb.environment();
                 env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
                 env.put("QUARKUS_DATASOURCE_USERNAME", pg.username());
@@ -159,8 +167,13 @@ public final class MembershipLatencyBench {
                     receiverThread.start();
                     receiver.awaitAssigned();
 
-                    Result baseline = phase(1, "baseline", producer, receiver, baselineRate, baselineSeconds);
-                    Result load = phase(2, "load", producer, receiver, rate, seconds);
+                    Result baseline = phase(1, "baseline", producer, receiver, baselineRate, baselineSeconds, 0);
+                    Instant loadStart = Instant.now();
+                    Result load = phase(2, "load", producer, receiver, rate, seconds, checkInRate);
+                    if (checkInRate > 0) {
+                        System.out.printf("check-ins: %s devices have a last_seen_at from the load phase%n",
+                                query(db, "select count(*) from device where last_seen_at >= '" + loadStart + "'"));
+                    }
                     receiver.stop.set(true);
 
                     System.out.println();
@@ -247,9 +260,11 @@ public final class MembershipLatencyBench {
     // ---------------------------------------------------------------- a measured phase
 
     private Result phase(int phase, String name, KafkaProducer<String, String> producer, Receiver receiver, int perSecond,
-                         int durationSeconds) throws InterruptedException {
+                         int durationSeconds, int checkInsPerSecond) throws InterruptedException {
         long total = (long) perSecond * durationSeconds;
-        System.out.printf("%s: %d changes at %d/s ...%n", name, total, perSecond);
+        System.out.printf("%s: %d changes at %d/s%s ...%n", name, total, perSecond,
+                checkInsPerSecond > 0 ? " and " + (long) checkInsPerSecond * durationSeconds + " check-ins at " + checkInsPerSecond + "/s" : "");
+        long checkIns = 0;
         receiver.latencies.clear();
         receiver.matched.set(0);
         long periodNanos = 1_000_000_000L / perSecond;
@@ -270,6 +285,13 @@ public final class MembershipLatencyBench {
             String payload = CODEC.encode(event);
             pending[d].add(new Expected(System.nanoTime(), change, phase));
             producer.send(new ProducerRecord<>(Topics.DEVICES, deviceIds[d], payload));
+            // check-ins interleaved at their own rate, to devices half the fleet away from the ones changing
+            for (long checkInsDue = (i + 1) * checkInsPerSecond / perSecond; checkIns < checkInsDue; checkIns++) {
+                int c = (int) ((cursor + i + deviceCount / 2 + checkIns) % deviceCount);
+                CloudEvent checkIn = CODEC.envelope(UUID.randomUUID(), new DeviceEvents.CheckedIn(deviceIds[c], deviceCustomer[c],
+                        Instant.now(), checkIns), "/agent-gateway", deviceCustomerPath[c], Instant.now());
+                producer.send(new ProducerRecord<>(Topics.DEVICES, deviceIds[c], CODEC.encode(checkIn)));
+            }
         }
         producer.flush();
         long end = System.nanoTime();
