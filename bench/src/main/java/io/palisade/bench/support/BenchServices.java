@@ -95,8 +95,17 @@ public final class BenchServices implements AutoCloseable {
 
     /** Starts {@code jar} with {@code env} (on top of this process's), output to {@code log}. */
     public static Process start(String jar, String heap, Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-jar", jar);
+        return start(jar, heap, List.of(), env, log);
+    }
+
+    /** The same with more JVM options ({@code -XX:…}, {@code -D…}) before {@code -jar}. */
+    public static Process start(String jar, String heap, List<String> jvmOptions, Map<String, String> env, Path log)
+            throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         return pb.start();
