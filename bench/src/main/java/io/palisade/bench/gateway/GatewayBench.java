@@ -38,12 +38,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * PostgreSQL and Kafka on this machine) under the agent-simulator's swarm, against the same swarm on a bare
  * Vert.x mutual-TLS endpoint ({@link EchoGateway}) in the same run. The agents keep their connections open
  * (as CONTRACT.md's "Connections" asks) and check in back to back (closed loop), so the rate is the most a
- * gateway serves; the agents-at-60-s figure is that rate × 60. Phases alternate echo, gateway, echo, gateway.
+ * gateway serves; the agents-at-60-s figure is that rate × 60. After an uncounted warm-up of each, phases
+ * alternate echo, gateway, echo, gateway.
  */
 public final class GatewayBench {
 
     private final int agents = Integer.getInteger("agents", 200);
     private final int seconds = Integer.getInteger("seconds", 30);
+    private final int warmup = Integer.getInteger("warmup", 15);
     private final String jar = System.getProperty("gatewayJar", "agent-gateway/target/quarkus-app/quarkus-run.jar");
     private final String heap = System.getProperty("serviceHeap", "1g");
     private final EventCodec codec = new EventCodec();
@@ -98,7 +100,7 @@ public final class GatewayBench {
                 }
                 String root = services.rootToken();
                 Map<String, Object> installer = Map.of("customerId", customer, "expiresAt",
-                        Instant.now().plus(Duration.ofDays(1)).toString(), "maxUses", agents * 4);
+                        Instant.now().plus(Duration.ofDays(1)).toString(), "maxUses", agents * 6);
                 BenchServices.Answer created = services.post(api + "/api/v1/installers", root, installer);
                 long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
                 while (created.status() == 404 && System.nanoTime() < deadline) {
@@ -118,9 +120,12 @@ public final class GatewayBench {
                 List<SwarmReport> gatewayRuns = new ArrayList<>();
                 String gatewayUrl = "https://localhost:" + agentPort;
                 try (Connection db = DriverManager.getConnection(pg.jdbcUrl("palisade_gateway"), pg.username(), pg.password())) {
+                    // both JVMs' JIT warms up first; those phases are not counted
+                    phase("warm-up echo", clientVertx, new SwarmOptions(echo.url(), "any", echo.caPem()), warmup);
+                    phase("warm-up gateway", clientVertx, new SwarmOptions(gatewayUrl, token, caPem), warmup);
                     for (int round = 1; round <= 2; round++) {
-                        echoRuns.add(phase("echo " + round, clientVertx, new SwarmOptions(echo.url(), "any", echo.caPem())));
-                        gatewayRuns.add(phase("gateway " + round, clientVertx, new SwarmOptions(gatewayUrl, token, caPem)));
+                        echoRuns.add(phase("echo " + round, clientVertx, new SwarmOptions(echo.url(), "any", echo.caPem()), seconds));
+                        gatewayRuns.add(phase("gateway " + round, clientVertx, new SwarmOptions(gatewayUrl, token, caPem), seconds));
                         System.out.printf("  outbox backlog after the phase: %s events%n", count(db, "select count(*) from outbox"));
                     }
                     long drainStart = System.nanoTime();
@@ -140,7 +145,7 @@ public final class GatewayBench {
         }
     }
 
-    private SwarmReport phase(String name, Vertx vertx, SwarmOptions options) {
+    private SwarmReport phase(String name, Vertx vertx, SwarmOptions options, int seconds) {
         options.agents(agents).intervalSeconds(0.0).duration(Duration.ofSeconds(seconds)).reportEvery(Duration.ofSeconds(10));
         System.out.printf("%s: enrolling %d agents ...%n", name, agents);
         Swarm swarm = new Swarm(vertx, options);
