@@ -1,7 +1,7 @@
 package io.palisade.migration.apply;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.palisade.migration.common.MigrationSettings;
 
 /**
  * Test hook: makes the apply job stop dead at a chosen point, as if the process were killed there (no status is
@@ -24,8 +24,8 @@ public class CrashPoints {
     private final boolean enabled;
     private volatile String armed;
 
-    public CrashPoints(@ConfigProperty(name = "palisade.migration.crash-points-enabled", defaultValue = "false") boolean enabled) {
-        this.enabled = enabled;
+    public CrashPoints(MigrationSettings settings) {
+        this.enabled = settings.crashPointsEnabled();
     }
 
     /** Arms one crash at the {@code point} of the item {@code kind}/{@code legacyId}. */

@@ -41,4 +41,8 @@ public interface MigrationSettings {
     /** How long a running job's lease lasts without renewal; a job whose lease ran out has died and may be resumed. */
     @WithDefault("30s")
     Duration lease();
+
+    /** Test hook: lets tests stop an apply dead at chosen points ({@code CrashPoints}); never on in production. */
+    @WithDefault("false")
+    boolean crashPointsEnabled();
 }
