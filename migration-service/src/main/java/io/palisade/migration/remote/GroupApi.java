@@ -32,7 +32,18 @@ public final class GroupApi {
 
     /** The MSP-tree group of a tenant, or null while group-service has not mirrored the tenant yet. */
     public Group managedGroupOf(String token, UUID tenantId) {
-        return first("/groups?tenantId=" + tenantId, token, g -> g.managed() && tenantId.equals(g.tenantId()));
+        RemoteCall.Answer a = call.get(base + "/groups?limit=1&tenantId=" + tenantId, token);
+        if (a.status() == 404) {
+            return null; // group-service has not seen the tenant's creation event yet
+        }
+        TenantApi.require(a);
+        for (JsonNode n : a.body().path("items")) {
+            Group g = Group.of(n);
+            if (g.managed() && tenantId.equals(g.tenantId())) {
+                return g;
+            }
+        }
+        return null;
     }
 
     /** The root group {@code All} (for imports at the root). */
