@@ -37,6 +37,9 @@ public class MigrationTestResources implements QuarkusTestResourceLifecycleManag
 
     /** Starts (or restarts) the two services. */
     public static synchronized void startServices() {
+        if (tenantService != null) {
+            return;
+        }
         PalisadeTestResources.startInfrastructure();
         LocalPostgres pg = PalisadeTestResources.postgres();
         pg.createDatabaseIfMissing("palisade_tenant");
@@ -64,7 +67,15 @@ public class MigrationTestResources implements QuarkusTestResourceLifecycleManag
         }, "migration-test-services-stop"));
     }
 
-    private static Map<String, String> database(LocalPostgres pg, String name) {
+    public static String tenantServiceUrl() {
+        return tenantService.url();
+    }
+
+    public static String groupServiceUrl() {
+        return groupService.url();
+    }
+
+    public static Map<String, String> database(LocalPostgres pg, String name) {
         return Map.of("QUARKUS_DATASOURCE_USERNAME", pg.username(), "QUARKUS_DATASOURCE_PASSWORD", pg.password(),
                 "QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl(name), "QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(name));
     }

@@ -24,7 +24,14 @@ public final class ServiceProcess {
     private final Path log;
     private final Map<String, String> env;
     private final int port;
+    private String heap = "-Xmx320m";
     private Process process;
+
+    /** Sets the process's maximum heap, like "256m". */
+    public ServiceProcess heap(String max) {
+        this.heap = "-Xmx" + max;
+        return this;
+    }
 
     public ServiceProcess(String name, Path jar, Map<String, String> env, int port) {
         this.name = name;
@@ -59,7 +66,7 @@ public final class ServiceProcess {
             Files.writeString(log, "==== starting " + jar + " on port " + port + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx320m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+            ProcessBuilder builder = new ProcessBuilder(java, heap, "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
