@@ -111,6 +111,40 @@ class ApplyTest {
         apply(t, id);
         awaitStatus(t, id, "COMPLETED");
         assertThat(Snapshot.of(t.token(), t.tenantId())).isEqualTo(snapshot);
+
+        // The moves were recommended, not performed; /moves performs them, once, each audited.
+        JsonPath moves = given().header("Authorization", "Bearer " + t.token()).get("/api/v1/migrations/" + id + "/moves")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(moves.getList("items.kind")).containsExactlyInAnyOrder("GROUP", "DEVICE");
+        assertThat(moves.getList("items.status")).containsOnly("RECOMMENDED");
+        assertThat(moves.getString("items.find { it.kind == 'GROUP' }.legacyId")).isEqualTo("g3");
+        assertThat(moves.getString("items.find { it.kind == 'GROUP' }.companyId")).isEqualTo("c2");
+        assertThat(moves.getString("items.find { it.kind == 'DEVICE' }.legacyId")).isEqualTo("u3");
+        given().header("Authorization", "Bearer " + t.token()).contentType("application/json").body(Map.of("moves", "ALL"))
+                .post("/api/v1/migrations/" + id + "/moves").then().statusCode(202)
+                .body("performed", equalTo(1)).body("unavailable", equalTo(1)).body("failed.size()", equalTo(0));
+        List<String> moved = Snapshot.of(t.token(), t.tenantId());
+        assertThat(moved).contains("group Northwind/Fabrikam/Fabrikam PCs STATIC", "group Northwind/Fabrikam/Fabrikam PCs/Laptops STATIC")
+                .doesNotContain("group Fabrikam PCs STATIC");
+        given().header("Authorization", "Bearer " + t.token()).contentType("application/json").body(Map.of("moves", "ALL"))
+                .post("/api/v1/migrations/" + id + "/moves").then().statusCode(202).body("performed", equalTo(0));
+        assertThat(Snapshot.of(t.token(), t.tenantId())).isEqualTo(moved);
+        Awaitility.await("the move is audited").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() ->
+                World.tenantApi(admin).get("/api/v1/audit?action=migration.move&limit=500").then().statusCode(200).extract()
+                        .jsonPath().getList("items.targetId").contains(id));
+    }
+
+    @Test
+    void movesWaitForACompletedApplyAndRefuseUnknownIds() {
+        Target t = distributor();
+        String id = plan(t, esmc70().json());
+        given().header("Authorization", "Bearer " + t.token()).contentType("application/json").body(Map.of("moves", "ALL"))
+                .post("/api/v1/migrations/" + id + "/moves").then().statusCode(409);
+        given().header("Authorization", "Bearer " + t.token()).contentType("application/json")
+                .body(Map.of("moves", List.of(java.util.UUID.randomUUID().toString())))
+                .post("/api/v1/migrations/" + id + "/moves").then().statusCode(409);
+        given().header("Authorization", "Bearer " + t.token()).contentType("application/json").body(Map.of("moves", 5))
+                .post("/api/v1/migrations/" + id + "/moves").then().statusCode(400);
     }
 
     @Test
@@ -173,9 +207,18 @@ class ApplyTest {
     @Test
     void aFailedApplyNamesTheCauseAndResumesOnceItIsFixed() {
         Target t = distributor();
-        String targetGroup = World.groupsOf(t.token(), t.tenantId()).stream()
-                .filter(g -> Boolean.TRUE.equals(g.get("managed")) && t.tenantId().equals(g.get("tenantId")))
-                .findFirst().orElseThrow().get("id").toString();
+        String[] found = new String[1];
+        Awaitility.await("group-service mirrors the new distributor").atMost(Duration.ofSeconds(30)).until(() -> {
+            int status = World.groupApi(t.token()).get("/api/v1/groups?tenantId=" + t.tenantId()).statusCode();
+            if (status != 200) {
+                return false;
+            }
+            found[0] = World.groupsOf(t.token(), t.tenantId()).stream()
+                    .filter(g -> Boolean.TRUE.equals(g.get("managed")) && t.tenantId().equals(g.get("tenantId")))
+                    .findFirst().map(g -> g.get("id").toString()).orElse(null);
+            return found[0] != null;
+        });
+        String targetGroup = found[0];
         String squatter = World.groupApi(t.token()).body(Map.of("name", "Servers", "parentId", targetGroup, "kind", "STATIC"))
                 .post("/api/v1/groups").then().statusCode(201).extract().path("id");
         String id = plan(t, esmc70().json());

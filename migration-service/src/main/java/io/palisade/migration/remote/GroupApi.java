@@ -64,6 +64,10 @@ public final class GroupApi {
         return call.post(base + "/groups", token, body);
     }
 
+    public RemoteCall.Answer move(String token, UUID groupId, UUID parentId) {
+        return call.post(base + "/groups/" + groupId + "/move", token, Map.of("parentId", parentId));
+    }
+
     public Group group(RemoteCall.Answer created) {
         return Group.of(created.body());
     }
