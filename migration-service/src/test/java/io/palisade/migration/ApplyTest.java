@@ -188,6 +188,8 @@ class ApplyTest {
         List<Object[]> points = List.of(
                 new Object[] {"TENANT", "c2", CrashPoints.Point.BEFORE_CALL},
                 new Object[] {"TENANT", "c2", CrashPoints.Point.AFTER_CALL},
+                new Object[] {"STATIC_GROUP", "g2", CrashPoints.Point.BEFORE_CALL},
+                new Object[] {"STATIC_GROUP", "g3", CrashPoints.Point.AFTER_CALL},
                 new Object[] {"STATIC_GROUP", "g4", CrashPoints.Point.AFTER_CALL},
                 new Object[] {"DYNAMIC_GROUP", "d1", CrashPoints.Point.BEFORE_CALL},
                 new Object[] {"DYNAMIC_GROUP", "d2", CrashPoints.Point.AFTER_CALL});

@@ -33,6 +33,7 @@ final class ApplyJob {
     private static final Logger LOG = Logger.getLogger(ApplyJob.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = 500;
+    private static final int MAX_WAVE = 500;
 
     /** A failure that stops the job; the item it names is marked FAILED. */
     private static final class Stop extends RuntimeException {
@@ -80,10 +81,17 @@ final class ApplyJob {
             int after = -1;
             List<JobItem> batch;
             while (!(batch = items.openAfter(id, after, PAGE).await().indefinitely()).isEmpty()) {
-                for (JobItem item : batch) {
+                int i = 0;
+                while (i < batch.size()) {
                     renewLease();
-                    apply(item);
-                    after = item.order();
+                    List<JobItem> wave = wave(batch, i);
+                    if (wave.size() > 1) {
+                        createWave(wave);
+                    } else {
+                        apply(batch.get(i));
+                    }
+                    i += Math.max(1, wave.size());
+                    after = batch.get(i - 1).order();
                 }
             }
             JsonObject report = new JsonObject().put("completedAt", Instant.now().toString());
@@ -135,6 +143,61 @@ final class ApplyJob {
                 Place parent = place(item, item.parentRef());
                 group(item, parent, "DYNAMIC", template(item, parent));
             }
+        }
+    }
+
+    /**
+     * The static groups from {@code start} on that can go to group-service in one batch: consecutive, never
+     * attempted before, and none under another of the same wave (their parents are all created already).
+     */
+    private static List<JobItem> wave(List<JobItem> batch, int start) {
+        List<JobItem> wave = new java.util.ArrayList<>();
+        java.util.Set<String> inWave = new java.util.HashSet<>();
+        for (int i = start; i < batch.size() && wave.size() < MAX_WAVE; i++) {
+            JobItem item = batch.get(i);
+            if (!Plan.Kind.STATIC_GROUP.name().equals(item.kind()) || !JobItem.PENDING.equals(item.state())
+                    || inWave.contains(item.parentRef())) {
+                break;
+            }
+            wave.add(item);
+            inWave.add(Plan.groupRef(item.legacyId()));
+        }
+        return wave;
+    }
+
+    /**
+     * Creates a wave of static groups with one call. The items are marked ATTEMPTED together before the call and
+     * DONE together after it, so a run that dies in between looks each of them up on resume. A batch refused as a
+     * whole (a name taken) creates nothing: its items go back to PENDING and are created one by one, which names
+     * the one at fault.
+     */
+    private void createWave(List<JobItem> wave) {
+        List<GroupApi.NewGroup> entries = new java.util.ArrayList<>();
+        for (JobItem item : wave) {
+            Place parent = place(item, item.parentRef());
+            entries.add(new GroupApi.NewGroup(item.name(), parent.groupId(), "STATIC", null));
+        }
+        List<String> ids = wave.stream().map(JobItem::legacyId).toList();
+        items.states(id, Plan.Kind.STATIC_GROUP.name(), ids, JobItem.ATTEMPTED).await().indefinitely();
+        wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
+        RemoteCall.Answer answer = call(wave.get(0), () -> groups.createAll(token, entries));
+        wave.forEach(item -> crashes.check(item, Point.AFTER_CALL));
+        if (answer.ok()) {
+            List<GroupApi.Group> created = groups.groups(answer);
+            List<Object[]> done = new java.util.ArrayList<>();
+            for (int i = 0; i < wave.size(); i++) {
+                done.add(new Object[] {wave.get(i).legacyId(), created.get(i).id(), created.get(i).tenantId()});
+            }
+            items.doneAll(id, Plan.Kind.STATIC_GROUP.name(), done).await().indefinitely();
+        } else if (answer.status() == 409 || answer.status() == 400) {
+            items.states(id, Plan.Kind.STATIC_GROUP.name(), ids, JobItem.PENDING).await().indefinitely();
+            for (JobItem item : wave) {
+                JobItem pending = new JobItem(item.kind(), item.legacyId(), item.order(), item.name(), item.tenantType(),
+                        item.parentRef(), item.ruleJson(), item.idempotencyKey(), JobItem.PENDING, null, null, null);
+                apply(pending);
+            }
+        } else {
+            throw refused(wave.get(0), "group-service (a batch of " + wave.size() + " groups)", answer);
         }
     }
 

@@ -67,6 +67,23 @@ public class ItemRepository {
                 .execute(Tuple.of(migration, item.kind(), item.legacyId(), state)).replaceWithVoid();
     }
 
+    /** Sets the state of several items of one kind at once (a batch about to be sent, or sent back). */
+    public Uni<Void> states(UUID migration, String kind, List<String> legacyIds, String state) {
+        return pool.preparedQuery("update job_item set state = $4, error = null, updated_at = now() "
+                        + "where migration_id = $1 and kind = $2 and legacy_id = any($3)")
+                .execute(Tuple.of(migration, kind, legacyIds.toArray(new String[0]), state)).replaceWithVoid();
+    }
+
+    /** Records several created objects at once: [legacy id, created id, tenant id] per item. */
+    public Uni<Void> doneAll(UUID migration, String kind, List<Object[]> created) {
+        List<Tuple> rows = new ArrayList<>();
+        for (Object[] c : created) {
+            rows.add(Tuple.of(migration, kind, c[0], c[1], c[2]));
+        }
+        return pool.preparedQuery("update job_item set created_id = $4, tenant_id = $5, state = 'DONE', error = null, "
+                + "updated_at = now() where migration_id = $1 and kind = $2 and legacy_id = $3").executeBatch(rows).replaceWithVoid();
+    }
+
     public Uni<Void> templateDone(UUID migration, JobItem item, UUID templateId) {
         return pool.preparedQuery("update job_item set template_id = $4, state = 'ATTEMPTED', updated_at = now() "
                         + "where migration_id = $1 and kind = $2 and legacy_id = $3")

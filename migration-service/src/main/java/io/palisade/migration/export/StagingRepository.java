@@ -51,6 +51,12 @@ public class StagingRepository {
                 .addString(hardwareId).addString(inventory);
     }
 
+    /** Refreshes the planner's statistics of the freshly filled staging tables (else it guesses them empty). */
+    public Uni<Void> analyze() {
+        return pool.query("analyze staged_company, staged_group, staged_device").execute()
+                .chain(() -> pool.query("analyze recommended_move").execute()).replaceWithVoid();
+    }
+
     /**
      * The device problems, each naming the device: no id, no static group, an unknown static group, the same id more
      * than once (a device in two static groups), an unknown company.
@@ -121,6 +127,7 @@ public class StagingRepository {
                                      and r.legacy_id = d.static_group_legacy_id)
                 """;
         return pool.preparedQuery(groups).execute(Tuple.of(migration)).map(r -> r.rowCount())
+                .call(() -> pool.query("analyze recommended_move").execute())
                 .chain(n -> pool.preparedQuery(devices).execute(Tuple.of(migration)).map(r -> n + r.rowCount()));
     }
 

@@ -94,6 +94,7 @@ public class MigrationService {
                 caller.operatorId()).await().indefinitely();
         try {
             LegacyExport export = stage(id, body);
+            staging.analyze().await().indefinitely();
             Plan plan = new Planner(settings.maxErrors()).plan(export, target);
             List<FieldError> errors = new ArrayList<>(plan.errors());
             if (export.devices > 0) {

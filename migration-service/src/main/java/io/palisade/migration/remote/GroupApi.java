@@ -68,6 +68,30 @@ public final class GroupApi {
         return call.post(base + "/groups/" + groupId + "/move", token, Map.of("parentId", parentId));
     }
 
+    /** One entry of a batch create. */
+    public record NewGroup(String name, UUID parentId, String kind, UUID templateId) {
+    }
+
+    /** Creates up to 1,000 groups in one transaction ({@code POST /api/v1/groups/batch}): all or nothing. */
+    public RemoteCall.Answer createAll(String token, java.util.List<NewGroup> groups) {
+        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (NewGroup g : groups) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("name", g.name());
+            body.put("parentId", g.parentId());
+            body.put("kind", g.kind());
+            body.put("templateId", g.templateId());
+            list.add(body);
+        }
+        return call.post(base + "/groups/batch", token, Map.of("groups", list));
+    }
+
+    public java.util.List<Group> groups(RemoteCall.Answer created) {
+        java.util.List<Group> out = new java.util.ArrayList<>();
+        created.body().path("items").forEach(n -> out.add(Group.of(n)));
+        return out;
+    }
+
     public Group group(RemoteCall.Answer created) {
         return Group.of(created.body());
     }
