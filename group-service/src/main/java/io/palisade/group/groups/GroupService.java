@@ -133,12 +133,13 @@ public class GroupService {
                     throw ProblemException.invalid("groups[" + i + "].templateId", "only dynamic groups have a template");
                 }
             }
+            UUID[] templateIds = new UUID[requests.size()];
             return io.smallrye.mutiny.Multi.createFrom().range(0, requests.size())
-                    .onItem().transformToUniAndConcatenate(i -> requests.get(i).kind() == GroupRow.Kind.STATIC
-                            ? Uni.createFrom().item((UUID) null)
-                            : usableTemplate(db, requests.get(i).templateId(), parents.get(requests.get(i).parentId()).tenantPath()))
+                    .filter(i -> requests.get(i).kind() == GroupRow.Kind.DYNAMIC)
+                    .onItem().transformToUniAndConcatenate(i -> usableTemplate(db, requests.get(i).templateId(),
+                            parents.get(requests.get(i).parentId()).tenantPath()).invoke(t -> templateIds[i] = t))
                     .collect().asList()
-                    .chain(templateIds -> groups.childNames(db, parentIds).chain(taken -> {
+                    .chain(ignored -> groups.childNames(db, parentIds).chain(taken -> {
                         java.util.List<GroupRow> rows = new java.util.ArrayList<>();
                         for (int i = 0; i < requests.size(); i++) {
                             CreateGroup r = requests.get(i);
@@ -151,7 +152,7 @@ public class GroupService {
                             }
                             UUID id = UUID.randomUUID();
                             rows.add(new GroupRow(id, name, r.kind(), parent.id(), parent.tenantId(), parent.tenantPath(),
-                                    parent.groupPath() + id + "/", false, null, templateIds.get(i), 0));
+                                    parent.groupPath() + id + "/", false, null, templateIds[i], 0));
                         }
                         java.util.List<io.palisade.kit.outbox.Outbox.Pending> entries = new java.util.ArrayList<>();
                         for (GroupRow g : rows) {
