@@ -3,8 +3,10 @@ package io.palisade.migration.export;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.palisade.kit.problem.CommonProblems;
 import io.palisade.kit.problem.Problem.FieldError;
 import io.palisade.kit.problem.ProblemException;
@@ -35,11 +37,15 @@ public final class ExportReader {
     }
 
     private final ObjectMapper mapper;
+    private final ObjectReader elements;
     private final JsonFactory factory;
     private final int maxErrors;
 
     public ExportReader(ObjectMapper mapper, int maxErrors) {
         this.mapper = mapper;
+        // One element at a time from the middle of the stream: what follows it is the rest of the export, not
+        // trailing garbage (the service's mapper may be configured to refuse trailing tokens for whole bodies).
+        this.elements = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.factory = mapper.getFactory();
         this.maxErrors = maxErrors;
     }
@@ -67,7 +73,7 @@ public final class ExportReader {
                 switch (field) {
                     case "format" -> {
                         export.formatSeen = true;
-                        export.format = value == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(mapper.readTree(p));
+                        export.format = value == JsonToken.VALUE_STRING ? p.getText() : String.valueOf(tree(p));
                     }
                     case "formatVersion" -> {
                         export.formatVersionSeen = true;
@@ -92,8 +98,13 @@ public final class ExportReader {
         return export;
     }
 
+    private JsonNode tree(JsonParser p) throws IOException {
+        JsonNode node = elements.readTree(p);
+        return node == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : node;
+    }
+
     private void readServer(JsonParser p, LegacyExport export) throws IOException {
-        JsonNode server = mapper.readTree(p);
+        JsonNode server = tree(p);
         if (server == null || !server.isObject()) {
             error(export, "server", "must be an object with product and version");
             return;
@@ -125,7 +136,7 @@ public final class ExportReader {
             } else if ("companies".equals(field) && value == JsonToken.START_ARRAY) {
                 int seq = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    JsonNode node = mapper.readTree(p);
+                    JsonNode node = tree(p);
                     String at = "emaAccount.companies[" + seq + "]";
                     if (!node.isObject()) {
                         error(export, at, "must be an object");
@@ -153,7 +164,7 @@ public final class ExportReader {
         }
         int seq = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            JsonNode node = mapper.readTree(p);
+            JsonNode node = tree(p);
             String at = field + "[" + seq + "]";
             if (!node.isObject()) {
                 error(export, at, "must be an object");
@@ -177,7 +188,7 @@ public final class ExportReader {
         }
         int seq = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            JsonNode node = mapper.readTree(p);
+            JsonNode node = tree(p);
             String at = "devices[" + seq + "]";
             if (!node.isObject()) {
                 error(export, at, "must be an object");
