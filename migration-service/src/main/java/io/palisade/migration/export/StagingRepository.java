@@ -107,7 +107,7 @@ public class StagingRepository {
         String groups = """
                 insert into recommended_move (migration_id, id, kind, legacy_id, name, company_legacy_id, reason)
                 select $1, gen_random_uuid(), 'GROUP', g.legacy_id, g.name, m.company,
-                       'all ' || m.devices || ' devices of the group belong to company ' || m.company
+                       'every device of the group (' || m.devices || ') belongs to company ' || m.company
                   from (select static_group_legacy_id as grp, min(company_legacy_id) as company, count(*) as devices
                           from staged_device where migration_id = $1
                          group by static_group_legacy_id
