@@ -26,7 +26,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Writes check-ins and answers them with their devices' pending tasks, many at a time (group commit):
+ * Records check-ins and answers them with their devices' pending tasks, many at a time (group commit):
  * a check-in that arrives while fewer than {@link #MAX_IN_FLIGHT} batches are in flight goes at once,
  * alone if need be; the ones that arrive meanwhile go together in the next batch. A batch is ONE SQL
  * statement — its events into the outbox (checked-in for each, inventory-changed and task-result where
@@ -58,6 +58,7 @@ public class CheckinBatcher {
 
     private final Pool pool;
     private final Outbox outbox;
+    private final HeartbeatPublisher heartbeats;
     private final int maxBatch;
     private final Timer flushTimer;
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
@@ -66,9 +67,10 @@ public class CheckinBatcher {
     private record Waiting(Checkin checkin, Promise<List<TaskOut>> answer) {
     }
 
-    public CheckinBatcher(Pool pool, Outbox outbox, GatewaySettings settings, MeterRegistry metrics) {
+    public CheckinBatcher(Pool pool, Outbox outbox, HeartbeatPublisher heartbeats, GatewaySettings settings, MeterRegistry metrics) {
         this.pool = pool;
         this.outbox = outbox;
+        this.heartbeats = heartbeats;
         this.maxBatch = settings.agent().maxBatch();
         this.flushTimer = Timer.builder("palisade.gateway.checkin.batch").description("One check-in batch statement")
                 .publishPercentiles(0.5, 0.99).register(metrics);
@@ -113,7 +115,8 @@ public class CheckinBatcher {
 
     private void flush(List<Waiting> batch) {
         Instant now = Instant.now();
-        List<Outbox.Pending> events = new ArrayList<>(batch.size() + 8);
+        List<Outbox.Pending> checkedIn = new ArrayList<>(batch.size());
+        List<Outbox.Pending> events = new ArrayList<>();
         Set<UUID> devices = new LinkedHashSet<>();
         List<UUID> resultDevices = new ArrayList<>();
         List<UUID> resultTasks = new ArrayList<>();
@@ -122,7 +125,7 @@ public class CheckinBatcher {
             Identity d = c.device();
             String device = d.deviceId().toString();
             devices.add(d.deviceId());
-            events.add(new Outbox.Pending(new DeviceEvents.CheckedIn(device, d.customerId().toString(), now, c.sequence()),
+            checkedIn.add(new Outbox.Pending(new DeviceEvents.CheckedIn(device, d.customerId().toString(), now, c.sequence()),
                     d.customerPath()));
             if (c.inventory() != null) {
                 events.add(new Outbox.Pending(new DeviceEvents.InventoryChanged(device, d.customerId().toString(), c.inventory()),
@@ -141,6 +144,7 @@ public class CheckinBatcher {
         params[4] = resultDevices.toArray(UUID[]::new);
         params[5] = resultTasks.toArray(UUID[]::new);
         params[6] = devices.toArray(UUID[]::new);
+        Future<Void> sent = heartbeats.publish(checkedIn);
         Timer.Sample sample = Timer.start();
         pool.preparedQuery("with ev as (" + Outbox.insertSql(1) + "), "
                         + "done as (delete from pending_task p using unnest($5::uuid[], $6::uuid[]) as r (device_id, task_id) "
@@ -167,13 +171,19 @@ public class CheckinBatcher {
                             fresh.computeIfAbsent(device, k -> new ArrayList<>()).add(row.getUUID("task_id"));
                         }
                     }
-                    done();
-                    for (Waiting w : batch) {
-                        w.answer().complete(tasks.getOrDefault(w.checkin().device().deviceId(), List.of()));
-                    }
-                    if (!fresh.isEmpty()) {
-                        markDelivered(batch, fresh);
-                    }
+                    heartbeatsDelivered(sent, checkedIn).onComplete(delivered -> {
+                        done();
+                        for (Waiting w : batch) {
+                            if (delivered.succeeded()) {
+                                w.answer().complete(tasks.getOrDefault(w.checkin().device().deviceId(), List.of()));
+                            } else {
+                                w.answer().fail(delivered.cause());
+                            }
+                        }
+                        if (delivered.succeeded() && !fresh.isEmpty()) {
+                            markDelivered(batch, fresh);
+                        }
+                    });
                 }, failure -> {
                     LOG.warnf("A batch of %d check-ins could not be written: %s", batch.size(), failure.getMessage());
                     done();
@@ -181,6 +191,18 @@ public class CheckinBatcher {
                         w.answer().fail(failure);
                     }
                 });
+    }
+
+    /** The check-in events acknowledged by Kafka, or else written to the outbox; fails only if neither worked. */
+    private Future<Void> heartbeatsDelivered(Future<Void> sent, List<Outbox.Pending> checkedIn) {
+        return sent.recover(kafkaFailure -> {
+            heartbeats.fellBack();
+            LOG.debugf("Kafka did not acknowledge %d check-in event(s) (%s); writing them to the outbox", checkedIn.size(),
+                    kafkaFailure.getMessage());
+            Promise<Void> written = Promise.promise();
+            pool.withTransaction(db -> outbox.publishAll(db, checkedIn)).subscribe().with(ok -> written.complete(), written::fail);
+            return written.future();
+        });
     }
 
     private void markDelivered(List<Waiting> batch, Map<UUID, List<UUID>> fresh) {

@@ -2,7 +2,7 @@ package io.palisade.bench.membership;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import io.palisade.bench.support.BenchServices;
 import io.palisade.events.CloudEvent;
 import io.palisade.events.DeviceEvents;
 import io.palisade.events.EventCodec;
@@ -13,19 +13,8 @@ import io.palisade.events.Topics;
 import io.palisade.local.LocalKafka;
 import io.palisade.local.LocalPostgres;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -50,12 +39,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
 
 /**
  * Issue 3, Performance (b): inventory-change → membership-event latency through the real pipeline — Kafka
@@ -67,9 +50,6 @@ public final class MembershipLatencyBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final EventCodec CODEC = new EventCodec();
-    private static final List<String> ALL_PERMISSIONS = List.of("tenants.read", "tenants.write", "operators.read",
-            "operators.write", "groups.read", "groups.write", "devices.read", "devices.write", "installers.write",
-            "tasks.write", "migrations.run", "audit.read");
     private static final String RULE = """
             {"op":"AND","rules":[
               {"attribute":"os.platform","operator":"EQ","value":"WINDOWS"},
@@ -82,12 +62,13 @@ public final class MembershipLatencyBench {
     private final int baselineRate = Integer.getInteger("baselineRate", 100);
     private final int baselineSeconds = Integer.getInteger("baselineSeconds", 10);
     private final int drainSeconds = Integer.getInteger("drain", 30);
+    /** Check-ins per second sent alongside the load phase's changes (the gateway publishes one per agent check-in). */
+    private final int checkInRate = Integer.getInteger("checkIns", 0);
     private final String serviceJar = System.getProperty("serviceJar", "group-service/target/quarkus-app/quarkus-run.jar");
     private final String serviceHeap = System.getProperty("serviceHeap", "1g");
+    /** More JVM options for group-service, separated by spaces (e.g. a flight recording). */
+    private final String serviceOpts = System.getProperty("serviceOpts", "");
 
-    private KeyPair keys;
-    private final String keyId = UUID.randomUUID().toString();
-    private final HttpClient http = HttpClient.newHttpClient();
     private String base;
 
     private String[] deviceIds;
@@ -107,32 +88,29 @@ public final class MembershipLatencyBench {
 
     void run() throws Exception {
         long t0 = System.nanoTime();
-        System.out.printf("MembershipLatencyBench: %d devices of %d customers; baseline %d/s for %d s, load %d/s for %d s, drain %d s%n",
-                deviceCount, customers, baselineRate, baselineSeconds, rate, seconds, drainSeconds);
-        HttpServer jwks = startJwks();
+        System.out.printf("MembershipLatencyBench: %d devices of %d customers; baseline %d/s for %d s, load %d/s for %d s"
+                        + " (with %d check-ins/s), drain %d s%n",
+                deviceCount, customers, baselineRate, baselineSeconds, rate, seconds, checkInRate, drainSeconds);
+        BenchServices services = new BenchServices();
         Process service = null;
         Path serviceLog = Files.createTempFile("group-service-bench", ".log");
         try (LocalPostgres pg = LocalPostgres.start(null, 0)) {
             pg.createDatabaseIfMissing("palisade_group");
             try (LocalKafka kafka = LocalKafka.start(null, 0, System.getProperty("java.class.path"))) {
-                int port;
-                try (ServerSocket s = new ServerSocket(0)) {
-                    port = s.getLocalPort();
-                }
+                int port = BenchServices.freePort();
                 base = "http://127.0.0.1:" + port;
-                ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx" + serviceHeap, "-jar", serviceJar);
-                Map<String, String> env = pb.environment();
+                Map<String, String> env = new java.util.LinkedHashMap<>();
                 env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
                 env.put("QUARKUS_DATASOURCE_USERNAME", pg.username());
                 env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password() == null ? "" : pg.password());
                 env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl("palisade_group"));
                 env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl("palisade_group"));
                 env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-                env.put("PALISADE_TOKENS_JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/auth/jwks");
-                pb.redirectErrorStream(true).redirectOutput(serviceLog.toFile());
-                service = pb.start();
+                env.put("PALISADE_TOKENS_JWKS_URL", services.jwksUrl());
+                service = BenchServices.start(serviceJar, serviceHeap,
+                        Arrays.stream(serviceOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), env, serviceLog);
                 System.out.printf("group-service on %s (log %s)%n", base, serviceLog);
-                awaitReady(service, serviceLog);
+                services.awaitReady(service, base, serviceLog);
                 System.out.printf("ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
                 Properties pp = new Properties();
@@ -144,11 +122,11 @@ public final class MembershipLatencyBench {
                 try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp);
                      Connection db = DriverManager.getConnection(pg.jdbcUrl("palisade_group"), pg.username(), pg.password())) {
                     String mspId = setUpFleet(producer, db);
-                    String root = token(null, "/");
+                    String root = services.rootToken();
                     String mspGroup = query(db, "select id from group_node where managed and tenant_id = '" + mspId + "'");
-                    String template = post(root, "/api/v1/dynamic-templates", Map.of("name", "Windows without security",
+                    String template = post(services, root, "/api/v1/dynamic-templates", Map.of("name", "Windows without security",
                             "tenantId", mspId, "rule", JSON.readTree(RULE)));
-                    groupId = post(root, "/api/v1/groups", Map.of("name", "Unprotected", "parentId", mspGroup,
+                    groupId = post(services, root, "/api/v1/groups", Map.of("name", "Unprotected", "parentId", mspGroup,
                             "kind", "DYNAMIC", "templateId", template));
                     System.out.printf("template %s, dynamic group %s under the MSP's group; members now: %s%n", template, groupId,
                             query(db, "select count(*) from dynamic_membership where group_id = '" + groupId + "'"));
@@ -159,8 +137,13 @@ public final class MembershipLatencyBench {
                     receiverThread.start();
                     receiver.awaitAssigned();
 
-                    Result baseline = phase(1, "baseline", producer, receiver, baselineRate, baselineSeconds);
-                    Result load = phase(2, "load", producer, receiver, rate, seconds);
+                    Result baseline = phase(1, "baseline", producer, receiver, baselineRate, baselineSeconds, 0);
+                    Instant loadStart = Instant.now();
+                    Result load = phase(2, "load", producer, receiver, rate, seconds, checkInRate);
+                    if (checkInRate > 0) {
+                        System.out.printf("check-ins: %s devices have a last_seen_at from the load phase%n",
+                                query(db, "select count(*) from device where last_seen_at >= '" + loadStart + "'"));
+                    }
                     receiver.stop.set(true);
 
                     System.out.println();
@@ -175,15 +158,10 @@ public final class MembershipLatencyBench {
                     System.out.printf("unexpected membership events: %d; total %.1f s%n", receiver.unexpected.get(), (System.nanoTime() - t0) / 1e9);
                 }
             } finally {
-                if (service != null) {
-                    service.destroy();
-                    if (!service.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                        service.destroyForcibly();
-                    }
-                }
+                BenchServices.stop(service);
             }
         } finally {
-            jwks.stop(0);
+            services.close();
         }
     }
 
@@ -247,9 +225,11 @@ public final class MembershipLatencyBench {
     // ---------------------------------------------------------------- a measured phase
 
     private Result phase(int phase, String name, KafkaProducer<String, String> producer, Receiver receiver, int perSecond,
-                         int durationSeconds) throws InterruptedException {
+                         int durationSeconds, int checkInsPerSecond) throws InterruptedException {
         long total = (long) perSecond * durationSeconds;
-        System.out.printf("%s: %d changes at %d/s ...%n", name, total, perSecond);
+        System.out.printf("%s: %d changes at %d/s%s ...%n", name, total, perSecond,
+                checkInsPerSecond > 0 ? " and " + (long) checkInsPerSecond * durationSeconds + " check-ins at " + checkInsPerSecond + "/s" : "");
+        long checkIns = 0;
         receiver.latencies.clear();
         receiver.matched.set(0);
         long periodNanos = 1_000_000_000L / perSecond;
@@ -270,6 +250,13 @@ public final class MembershipLatencyBench {
             String payload = CODEC.encode(event);
             pending[d].add(new Expected(System.nanoTime(), change, phase));
             producer.send(new ProducerRecord<>(Topics.DEVICES, deviceIds[d], payload));
+            // check-ins interleaved at their own rate, to devices half the fleet away from the ones changing
+            for (long checkInsDue = (i + 1) * checkInsPerSecond / perSecond; checkIns < checkInsDue; checkIns++) {
+                int c = (int) ((cursor + i + deviceCount / 2 + checkIns) % deviceCount);
+                CloudEvent checkIn = CODEC.envelope(UUID.randomUUID(), new DeviceEvents.CheckedIn(deviceIds[c], deviceCustomer[c],
+                        Instant.now(), checkIns), "/agent-gateway", deviceCustomerPath[c], Instant.now());
+                producer.send(new ProducerRecord<>(Topics.DEVICES, deviceIds[c], CODEC.encode(checkIn)));
+            }
         }
         producer.flush();
         long end = System.nanoTime();
@@ -408,79 +395,12 @@ public final class MembershipLatencyBench {
         }
     }
 
-    private String post(String token, String path, Object body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).timeout(Duration.ofMinutes(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+    /** POSTs to the service and answers the created resource's id. */
+    private String post(BenchServices services, String token, String path, Object body) throws Exception {
+        BenchServices.Answer answer = services.post(base + path, token, body);
+        if (answer.status() != 201) {
+            throw new IllegalStateException("POST " + path + " answered " + answer.status() + ": " + answer.body());
         }
-        return JSON.readTree(response.body()).path("id").asText();
-    }
-
-    private void awaitReady(Process service, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("group-service exited " + service.exitValue() + ":\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("group-service not ready after 2 minutes; log " + log);
-    }
-
-    private HttpServer startJwks() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        keys = generator.generateKeyPair();
-        RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) keys.getPublic());
-        jwk.setKeyId(keyId);
-        jwk.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
-        byte[] body = new JsonWebKeySet(jwk).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY).getBytes(StandardCharsets.UTF_8);
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/v1/auth/jwks", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    private String token(String tenantId, String path) throws Exception {
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer("palisade");
-        claims.setSubject(UUID.randomUUID().toString());
-        claims.setExpirationTimeMinutesInTheFuture(30);
-        claims.setIssuedAtToNow();
-        claims.setClaim("preferred_username", "bench");
-        claims.setClaim("tpath", path);
-        if (tenantId != null) {
-            claims.setClaim("tid", tenantId);
-        }
-        claims.setStringListClaim("perms", ALL_PERMISSIONS);
-        claims.setStringListClaim("amr", List.of("pwd", "otp"));
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(keys.getPrivate());
-        jws.setKeyIdHeaderValue(keyId);
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        return jws.getCompactSerialization();
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return answer.body().path("id").asText();
     }
 }

@@ -11,6 +11,7 @@ import io.palisade.group.common.Json;
 import io.palisade.group.groups.GroupRepository;
 import io.palisade.group.groups.GroupRow;
 import io.palisade.kit.outbox.Outbox;
+import io.palisade.kit.outbox.OutboxRelay;
 import io.palisade.kit.scope.TreePaths;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -18,8 +19,12 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,11 +49,13 @@ public class MembershipEngine {
 
     private final GroupRepository groups;
     private final Outbox outbox;
-    private final java.util.Map<UUID, CachedRule> rules = new ConcurrentHashMap<>();
+    private final OutboxRelay relay;
+    private final Map<UUID, CachedRule> rules = new ConcurrentHashMap<>();
 
-    public MembershipEngine(GroupRepository groups, Outbox outbox) {
+    public MembershipEngine(GroupRepository groups, Outbox outbox, OutboxRelay relay) {
         this.groups = groups;
         this.outbox = outbox;
+        this.relay = relay;
     }
 
     /** Recomputes a dynamic group from scratch, then every dynamic group below it. */
@@ -98,7 +105,11 @@ public class MembershipEngine {
                             events.add(new Outbox.Pending(new GroupEvents.MembershipChanged(c.getUUID("device_id").toString(),
                                     groupId.toString(), c.getString("change")), c.getString("tenant_path")));
                         }
-                        return outbox.publishAll(db, events);
+                        return outbox.publishAll(db, events).invoke(() -> {
+                            if (!events.isEmpty()) {
+                                relay.nudgeAfterCommit(db);
+                            }
+                        });
                     });
                 })
                 .chain(() -> groups.dynamicChildren(db, groupId))
@@ -133,63 +144,142 @@ public class MembershipEngine {
      * wrote them), so the hot path reads nothing twice.
      */
     public Uni<Void> reevaluate(SqlClient db, UUID deviceId, String tenantPath, String staticPath, DeviceFacts facts) {
-        return candidates(db, tenantPath).chain(candidates -> current(db, deviceId).chain(before -> {
-            Set<UUID> after = new HashSet<>();
-            for (Row g : candidates) {
-                boolean inParent = "STATIC".equals(g.getString("parent_kind"))
-                        ? staticPath.startsWith(g.getString("parent_path"))
-                        : after.contains(g.getUUID("parent_id"));
-                if (inParent && cached(g.getUUID("template_id"), g.getLong("rule_version"), g.getValue("rule"))
-                        .predicate().test(facts)) {
-                    after.add(g.getUUID("id"));
-                }
+        return reevaluate(db, List.of(new DeviceState(deviceId, tenantPath, staticPath, facts)));
+    }
+
+    /**
+     * Re-evaluates many devices whose place and facts the caller has (a batch of inventory changes) in three
+     * round trips whatever their number: the dynamic groups of all their scopes, their current memberships,
+     * then each device is checked in memory and one statement writes every join, every leave and their events.
+     * A device listed twice is evaluated once, with its last state.
+     */
+    public Uni<Void> reevaluate(SqlClient db, List<DeviceState> devices) {
+        if (devices.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<UUID, DeviceState> distinct = new LinkedHashMap<>();
+        Set<String> scopes = new LinkedHashSet<>();
+        for (DeviceState d : devices) {
+            distinct.put(d.id(), d);
+            scopes.addAll(TreePaths.lineage(d.tenantPath()));
+        }
+        return candidates(db, scopes).chain(candidates -> current(db, distinct.keySet()).chain(before -> {
+            Map<String, List<Candidate>> byTenant = new HashMap<>();
+            Changes changes = new Changes();
+            for (DeviceState d : distinct.values()) {
+                List<Candidate> scoped = byTenant.computeIfAbsent(d.tenantPath(), path -> inScope(candidates, path));
+                changes.add(d, before.getOrDefault(d.id(), Set.of()), members(scoped, d));
             }
-            return apply(db, deviceId, tenantPath, before, after);
+            return write(db, changes);
         }));
     }
 
-    /** Dynamic groups whose tenant is the device's tenant or an ancestor of it, parents before children. */
-    private Uni<List<Row>> candidates(SqlClient db, String tenantPath) {
+    /** A device's place and facts, for {@link #reevaluate(SqlClient, List)}. */
+    public record DeviceState(UUID id, String tenantPath, String staticPath, DeviceFacts facts) {
+    }
+
+    /** A dynamic group that may contain devices of its tenant's subtree, and what deciding membership needs. */
+    private record Candidate(UUID id, String tenantPath, UUID templateId, long ruleVersion, Object rule, boolean staticParent,
+                             String parentPath, UUID parentId) {
+    }
+
+    /** Dynamic groups whose tenant is one of {@code tenantPaths}, parents before children. */
+    private Uni<List<Candidate>> candidates(SqlClient db, Set<String> tenantPaths) {
         return db.preparedQuery("""
-                        select g.id, g.template_id, t.rule, t.version as rule_version,
+                        select g.id, g.tenant_path, g.template_id, t.rule, t.version as rule_version,
                                p.kind as parent_kind, p.group_path as parent_path, p.id as parent_id
                         from group_node g join dynamic_template t on t.id = g.template_id
                         join group_node p on p.id = g.parent_id
                         where g.kind = 'DYNAMIC' and g.tenant_path = any($1)
                         order by length(g.group_path)""")
-                .execute(Tuple.of(TreePaths.lineage(tenantPath).toArray(new String[0])))
+                .execute(Tuple.of(tenantPaths.toArray(new String[0])))
                 .map(rows -> {
-                    List<Row> out = new ArrayList<>();
-                    rows.forEach(out::add);
+                    List<Candidate> out = new ArrayList<>();
+                    rows.forEach(g -> out.add(new Candidate(g.getUUID("id"), g.getString("tenant_path"), g.getUUID("template_id"),
+                            g.getLong("rule_version"), g.getValue("rule"), "STATIC".equals(g.getString("parent_kind")),
+                            g.getString("parent_path"), g.getUUID("parent_id"))));
                     return out;
                 });
     }
 
-    private Uni<Set<UUID>> current(SqlClient db, UUID deviceId) {
-        return db.preparedQuery("select group_id from dynamic_membership where device_id = $1").execute(Tuple.of(deviceId))
+    /** The candidates whose tenant is {@code tenantPath} or one of its ancestors, in their order. */
+    private static List<Candidate> inScope(List<Candidate> candidates, String tenantPath) {
+        Set<String> lineage = new HashSet<>(TreePaths.lineage(tenantPath));
+        return candidates.stream().filter(c -> lineage.contains(c.tenantPath())).toList();
+    }
+
+    /** The dynamic groups among {@code candidates} (parents first) whose members the device is. */
+    private Set<UUID> members(List<Candidate> candidates, DeviceState device) {
+        Set<UUID> after = new HashSet<>();
+        for (Candidate g : candidates) {
+            boolean inParent = g.staticParent() ? device.staticPath().startsWith(g.parentPath()) : after.contains(g.parentId());
+            if (inParent && cached(g.templateId(), g.ruleVersion(), g.rule()).predicate().test(device.facts())) {
+                after.add(g.id());
+            }
+        }
+        return after;
+    }
+
+    private Uni<Map<UUID, Set<UUID>>> current(SqlClient db, Set<UUID> deviceIds) {
+        return db.preparedQuery("select device_id, group_id from dynamic_membership where device_id = any($1)")
+                .execute(Tuple.of(deviceIds.toArray(new UUID[0])))
                 .map(rows -> {
-                    Set<UUID> out = new HashSet<>();
-                    rows.forEach(r -> out.add(r.getUUID("group_id")));
+                    Map<UUID, Set<UUID>> out = new HashMap<>();
+                    rows.forEach(r -> out.computeIfAbsent(r.getUUID("device_id"), k -> new HashSet<>()).add(r.getUUID("group_id")));
                     return out;
                 });
     }
 
-    private Uni<Void> apply(SqlClient db, UUID deviceId, String tenantPath, Set<UUID> before, Set<UUID> after) {
-        List<UUID> joined = after.stream().filter(g -> !before.contains(g)).toList();
-        List<UUID> left = before.stream().filter(g -> !after.contains(g)).toList();
-        if (joined.isEmpty() && left.isEmpty()) {
+    /** Joins and leaves of many devices, as the parallel arrays one statement writes, and their events. */
+    private static final class Changes {
+        final List<UUID> joinedGroups = new ArrayList<>();
+        final List<UUID> joinedDevices = new ArrayList<>();
+        final List<UUID> leftGroups = new ArrayList<>();
+        final List<UUID> leftDevices = new ArrayList<>();
+        final List<Outbox.Pending> events = new ArrayList<>();
+
+        void add(DeviceState device, Set<UUID> before, Set<UUID> after) {
+            String deviceId = device.id().toString();
+            for (UUID g : after) {
+                if (!before.contains(g)) {
+                    joinedGroups.add(g);
+                    joinedDevices.add(device.id());
+                    events.add(new Outbox.Pending(new GroupEvents.MembershipChanged(deviceId, g.toString(), GroupEvents.JOINED),
+                            device.tenantPath()));
+                }
+            }
+            for (UUID g : before) {
+                if (!after.contains(g)) {
+                    leftGroups.add(g);
+                    leftDevices.add(device.id());
+                    events.add(new Outbox.Pending(new GroupEvents.MembershipChanged(deviceId, g.toString(), GroupEvents.LEFT),
+                            device.tenantPath()));
+                }
+            }
+        }
+    }
+
+    /** Every join, leave and event in one statement, in the caller's transaction; the relay is woken once it commits. */
+    private Uni<Void> write(SqlClient db, Changes changes) {
+        if (changes.events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Outbox.Pending> events = new ArrayList<>();
-        joined.forEach(g -> events.add(new Outbox.Pending(new GroupEvents.MembershipChanged(deviceId.toString(), g.toString(),
-                GroupEvents.JOINED), tenantPath)));
-        left.forEach(g -> events.add(new Outbox.Pending(new GroupEvents.MembershipChanged(deviceId.toString(), g.toString(),
-                GroupEvents.LEFT), tenantPath)));
-        return db.preparedQuery("insert into dynamic_membership (group_id, device_id) select unnest($1::uuid[]), $2 on conflict do nothing")
-                .execute(Tuple.of(joined.toArray(new UUID[0]), deviceId))
-                .chain(() -> db.preparedQuery("delete from dynamic_membership where device_id = $2 and group_id = any($1)")
-                        .execute(Tuple.of(left.toArray(new UUID[0]), deviceId)))
-                .chain(() -> outbox.publishAll(db, events));
+        Outbox.Rows rows = outbox.rows(changes.events);
+        Object[] params = new Object[8];
+        params[0] = changes.joinedGroups.toArray(new UUID[0]);
+        params[1] = changes.joinedDevices.toArray(new UUID[0]);
+        params[2] = changes.leftGroups.toArray(new UUID[0]);
+        params[3] = changes.leftDevices.toArray(new UUID[0]);
+        System.arraycopy(rows.parameters(), 0, params, 4, 4);
+        return db.preparedQuery("""
+                        with joined as (insert into dynamic_membership (group_id, device_id)
+                                        select * from unnest($1::uuid[], $2::uuid[]) on conflict do nothing),
+                             left_ as (delete from dynamic_membership m using unnest($3::uuid[], $4::uuid[]) as l (group_id, device_id)
+                                       where m.group_id = l.group_id and m.device_id = l.device_id)
+                        """ + Outbox.insertSql(5))
+                .execute(Tuple.from(params))
+                .invoke(() -> relay.nudgeAfterCommit(db))
+                .replaceWithVoid();
     }
 
     private Rule rule(UUID templateId, long version, Object stored) {

@@ -37,6 +37,9 @@ public interface PalisadeConfig {
     /** Settings of the outbox relay. */
     Outbox outbox();
 
+    /** Settings of the idempotent-consumer log. */
+    Consumer consumer();
+
     enum Exposure { CENTRALIZED, DISTRIBUTED }
 
     interface Tokens {
@@ -53,6 +56,19 @@ public interface PalisadeConfig {
         /** Clock skew tolerated when checking {@code exp} and {@code nbf}. */
         @WithDefault("30s")
         Duration clockSkew();
+    }
+
+    interface Consumer {
+        /**
+         * How long an applied event's id is remembered. Longer than any redelivery can come late (a consumer
+         * group rewound, a partition replayed from the topic's retention).
+         */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** How often ids older than {@link #retention()} are deleted. */
+        @WithDefault("1h")
+        Duration pruneEvery();
     }
 
     interface Outbox {

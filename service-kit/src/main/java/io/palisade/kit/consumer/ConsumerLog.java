@@ -3,13 +3,18 @@ package io.palisade.kit.consumer;
 import io.palisade.events.CloudEvent;
 import io.palisade.events.EventCodec;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.function.BiFunction;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -71,6 +76,60 @@ public class ConsumerLog {
                         consumer, event.id(), e.getClass().getSimpleName(), e.getMessage()))
                 .onFailure(ConsumerLog::mayPass).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
                 .onFailure().recoverWithUni(e -> quarantine(consumer, event, pool, e));
+    }
+
+    /**
+     * Applies a batch of records (one poll of a channel in batch mode) in one transaction: every event id
+     * is recorded at once, and {@code batchEffect} gets the events seen for the first time, in the order
+     * of {@code payloads}, each id once (a duplicate within the batch counts as a redelivery). Records that
+     * are not Palisade events are logged and skipped. A failure that may pass (see {@link #mayPass}) retries
+     * the whole batch with back-off until it succeeds, so the offsets are committed only after the effect;
+     * any other failure rolls the batch back and applies its records one at a time with
+     * {@link #applyOnce(String, String, Pool, BiFunction) applyOnce} and {@code eachEffect}, so that only
+     * the record that fails every time is set aside.
+     */
+    public Uni<Void> applyAllOnce(String consumer, List<String> payloads, Pool pool,
+                                  BiFunction<SqlConnection, List<CloudEvent>, Uni<Void>> batchEffect,
+                                  BiFunction<SqlConnection, CloudEvent, Uni<Void>> eachEffect) {
+        List<CloudEvent> events = new ArrayList<>(payloads.size());
+        for (String payload : payloads) {
+            try {
+                events.add(codec.decode(payload));
+            } catch (EventCodec.MalformedEventException e) {
+                LOG.warnf("%s skipped a record that is not a Palisade event: %s", consumer, e.getMessage());
+            }
+        }
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String[] ids = events.stream().map(CloudEvent::id).distinct().toArray(String[]::new);
+        return pool.withTransaction(connection -> connection
+                        .preparedQuery("""
+                                insert into consumed_event (consumer, event_id) select $1::text, unnest($2::text[])
+                                on conflict do nothing returning event_id""")
+                        .execute(Tuple.of(consumer, ids))
+                        .chain(rows -> {
+                            Set<String> fresh = new HashSet<>();
+                            rows.forEach(row -> fresh.add(row.getString("event_id")));
+                            List<CloudEvent> first = new ArrayList<>(fresh.size());
+                            for (CloudEvent event : events) {
+                                if (fresh.remove(event.id())) {
+                                    first.add(event);
+                                }
+                            }
+                            return first.isEmpty() ? Uni.createFrom().voidItem() : batchEffect.apply(connection, first);
+                        }))
+                .onFailure(ConsumerLog::mayPass).invoke(e -> LOG.warnf("%s could not apply a batch of %d events yet (%s: %s); retrying",
+                        consumer, events.size(), e.getClass().getSimpleName(), e.getMessage()))
+                .onFailure(ConsumerLog::mayPass).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("%s applies a batch of %d records one at a time: it fails the same way every time (%s: %s)",
+                            consumer, payloads.size(), e.getClass().getSimpleName(), e.getMessage());
+                    return Multi.createFrom().iterable(payloads)
+                            .onItem().transformToUniAndConcatenate(payload -> applyOnce(consumer, payload, pool, eachEffect))
+                            .collect().last()
+                            .replaceWithVoid();
+                });
     }
 
     /**

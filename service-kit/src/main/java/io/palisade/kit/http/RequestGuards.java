@@ -53,6 +53,16 @@ public class RequestGuards {
                 send(rc, CommonProblems.PAYLOAD_TOO_LARGE, "The body may be at most " + config.maxBodyBytes() + " bytes");
                 return;
             }
+            // a body of unannounced length would be read past the limit before it could be refused
+            if (length == null && rc.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                send(rc, CommonProblems.LENGTH_REQUIRED, "Send the body with a Content-Length (at most "
+                        + config.maxBodyBytes() + " bytes), not chunked");
+                return;
+            }
+            if (length != null && !"0".equals(length.trim()) && rc.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+                send(rc, CommonProblems.UNSUPPORTED_MEDIA_TYPE, "Say what the body is: Content-Type: application/json");
+                return;
+            }
             if (config.exposure() == PalisadeConfig.Exposure.CENTRALIZED && !PUBLIC_PATHS.contains(path)) {
                 String peer = rc.request().remoteAddress() == null ? null : rc.request().remoteAddress().hostAddress();
                 String client = ClientAddress.resolve(peer, rc.request().getHeader("X-Forwarded-For"), trustedProxies);

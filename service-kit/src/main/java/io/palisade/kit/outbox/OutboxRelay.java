@@ -7,7 +7,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,8 +19,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,7 +55,9 @@ public class OutboxRelay {
     private volatile KafkaProducer<String, String> producer;
     private volatile boolean failing;
     private volatile boolean stopped;
-    private ScheduledExecutorService executor;
+    private volatile ScheduledExecutorService executor;
+    /** A round asked for by {@link #nudge()} is waiting to run. */
+    private final AtomicBoolean nudged = new AtomicBoolean();
 
     public OutboxRelay(Pool pool, PalisadeConfig config, MeterRegistry registry,
                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
@@ -73,6 +79,40 @@ public class OutboxRelay {
             return t;
         });
         executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs a round now instead of at the next poll, because events were just committed: the relay's
+     * thread runs it (never two rounds at once here; the advisory lock still keeps replicas apart), at
+     * most one such round waits at a time, and none is asked for while the relay is failing (the poll
+     * interval paces retries then). Cheap enough to call after every commit that wrote events.
+     */
+    public void nudge() {
+        ScheduledExecutorService current = executor;
+        if (current == null || stopped || failing || !nudged.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            current.execute(() -> {
+                nudged.set(false);
+                poll();
+            });
+        } catch (RejectedExecutionException e) {
+            nudged.set(false); // shutting down
+        }
+    }
+
+    /**
+     * {@link #nudge()} once the transaction {@code client} works in has committed (not if it rolls back);
+     * right away when {@code client} is not inside a transaction (its statements commit as they run).
+     */
+    public void nudgeAfterCommit(SqlClient client) {
+        Transaction tx = client instanceof SqlConnection connection ? connection.transaction() : null;
+        if (tx == null) {
+            nudge();
+            return;
+        }
+        tx.completion().subscribe().with(committed -> nudge(), rolledBack -> { });
     }
 
     void poll() {

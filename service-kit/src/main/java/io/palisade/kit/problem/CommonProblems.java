@@ -13,6 +13,7 @@ public final class CommonProblems {
     public static final ProblemType METHOD_NOT_ALLOWED = new ProblemType("method-not-allowed", 405, "Method not allowed");
     public static final ProblemType NOT_ACCEPTABLE = new ProblemType("not-acceptable", 406, "No acceptable representation");
     public static final ProblemType CONFLICT = new ProblemType("conflict", 409, "The request conflicts with the current state");
+    public static final ProblemType LENGTH_REQUIRED = new ProblemType("length-required", 411, "The body must be sent with a Content-Length");
     public static final ProblemType PRECONDITION_FAILED = new ProblemType("precondition-failed", 412, "The resource has changed since you read it");
     public static final ProblemType PAYLOAD_TOO_LARGE = new ProblemType("payload-too-large", 413, "The request body is too large");
     public static final ProblemType UNSUPPORTED_MEDIA_TYPE = new ProblemType("unsupported-media-type", 415, "Unsupported media type");

@@ -166,6 +166,76 @@ public record DeviceFacts(
         return out.toString();
     }
 
+    /**
+     * The parameters of {@link #unnestArguments(int)} for many devices: one array per column in {@link #columns()} order,
+     * element {@code i} being {@code facts.get(i)}'s value. Text columns are {@code String[]}, {@code ram_mb} is
+     * {@code Long[]}, and each list column is a {@code String[]} of PostgreSQL array literals ({@code {"a","b"}},
+     * null for an empty list), since an array of arrays cannot be unnested row by row.
+     */
+    public static List<Object> unnestValues(List<DeviceFacts> facts) {
+        int n = facts.size();
+        List<Object[]> columns = new ArrayList<>(COLUMNS.size());
+        for (String cast : CASTS) {
+            columns.add("::bigint".equals(cast) ? new Long[n] : new String[n]);
+        }
+        for (int i = 0; i < n; i++) {
+            List<Object> values = facts.get(i).values();
+            for (int c = 0; c < COLUMNS.size(); c++) {
+                Object value = values.get(c);
+                columns.get(c)[i] = CASTS.get(c).endsWith("[]") ? arrayLiteral((String[]) value) : value;
+            }
+        }
+        return new ArrayList<>(columns);
+    }
+
+    /**
+     * {@code $n::text[], ..., $m::text[]}: the arguments of an {@code unnest(...)} that binds the arrays of
+     * {@link #unnestValues(List)} from {@code firstParameterIndex} on, naming its columns {@link #columns()}; pair it
+     * with {@link #bulkAssignments(String)} in {@code UPDATE device d SET ... FROM unnest(...) AS u (...)}.
+     */
+    public static String unnestArguments(int firstParameterIndex) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            boolean list = CASTS.get(i).endsWith("[]");
+            if (i > 0) {
+                args.append(", ");
+            }
+            args.append('$').append(firstParameterIndex + i).append(list ? "::text[]" : CASTS.get(i) + "[]");
+        }
+        return args.toString();
+    }
+
+    /** {@code os_platform = u.os_platform, ..., ipv4 = u.ipv4::inet[], tags = u.tags::text[]}: the SET list for {@link #unnestArguments(int)}. */
+    public static String bulkAssignments(String alias) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            String cast = CASTS.get(i);
+            if (i > 0) {
+                out.append(", ");
+            }
+            out.append(COLUMNS.get(i)).append(" = ").append(alias).append('.').append(COLUMNS.get(i));
+            if (cast.endsWith("[]")) {
+                out.append(cast.substring(cast.lastIndexOf("::")));
+            }
+        }
+        return out.toString();
+    }
+
+    /** A PostgreSQL array literal of texts, every element quoted ({@code {"a b","c\"d"}}); null for null. */
+    static String arrayLiteral(String[] values) {
+        if (values == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append('"').append(values[i].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return out.append('}').toString();
+    }
+
     private static String[] array(List<String> list) {
         return list.isEmpty() ? null : list.toArray(String[]::new);
     }
