@@ -238,6 +238,33 @@ class ApplyTest {
     }
 
     @Test
+    void concurrentApplyCallsRunOneJob() throws Exception {
+        Target reference = distributor();
+        String ref = plan(reference, esmc70().json());
+        apply(reference, ref);
+        awaitStatus(reference, ref, "COMPLETED");
+        List<String> expected = settled(reference, 3);
+
+        Target t = distributor();
+        String id = plan(t, esmc70().json());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(pool.submit(() -> given().header("Authorization", "Bearer " + t.token())
+                        .post("/api/v1/migrations/" + id + "/apply").statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                assertThat(call.get()).isEqualTo(202);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        awaitStatus(t, id, "COMPLETED");
+        assertThat(settled(t, 3)).isEqualTo(expected);
+    }
+
+    @Test
     void applyNeedsThePermissionsTheJobUses() {
         Target t = distributor();
         String id = plan(t, esmc70().json());
