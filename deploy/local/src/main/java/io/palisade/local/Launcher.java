@@ -65,7 +65,11 @@ public final class Launcher {
                     Map.of("PALISADE_TOKENS_JWKS_URL", "http://127.0.0.1:8081/api/v1/auth/jwks"), List.of()),
             new Service("agent-gateway", "agent-gateway/target/quarkus-app/quarkus-run.jar", 8083, "palisade_gateway",
                     Map.of("PALISADE_TOKENS_JWKS_URL", "http://127.0.0.1:8081/api/v1/auth/jwks"),
-                    List.of(new ExtraPort("agents", "PALISADE_GATEWAY_AGENT_PORT", 8443, "https"))));
+                    List.of(new ExtraPort("agents", "PALISADE_GATEWAY_AGENT_PORT", 8443, "https"))),
+            new Service("migration-service", "migration-service/target/quarkus-app/quarkus-run.jar", 8084, "palisade_migration",
+                    Map.of("PALISADE_TOKENS_JWKS_URL", "http://127.0.0.1:8081/api/v1/auth/jwks",
+                            "PALISADE_MIGRATION_TENANT_SERVICE_URL", "http://127.0.0.1:8081",
+                            "PALISADE_MIGRATION_GROUP_SERVICE_URL", "http://127.0.0.1:8082"), List.of()));
 
     static final int DEFAULT_PG_PORT = 15432;
     static final int DEFAULT_KAFKA_PORT = 19092;

@@ -1,5 +1,6 @@
 package io.palisade.group.groups;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -19,6 +20,10 @@ public final class GroupDtos {
             @NotNull UUID parentId,
             @NotNull GroupRow.Kind kind,
             UUID templateId) {
+    }
+
+    /** Many groups at once, each under an existing parent; created together or not at all. */
+    public record CreateGroups(@NotNull @Size(min = 1, max = 1000) java.util.List<@Valid @NotNull CreateGroup> groups) {
     }
 
     public record RenameGroup(

@@ -34,6 +34,34 @@ public class GroupRepository {
                 .map(GroupRepository::all);
     }
 
+    public Uni<List<GroupRow>> findAll(SqlClient db, java.util.Collection<UUID> ids) {
+        return db.preparedQuery(SELECT + "where id = any($1)").execute(Tuple.of(ids.toArray(new UUID[0])))
+                .map(GroupRepository::all);
+    }
+
+    /** The lower-cased names of the children of each of {@code parentIds}, as "parent/name". */
+    public Uni<java.util.Set<String>> childNames(SqlClient db, java.util.Collection<UUID> parentIds) {
+        return db.preparedQuery("select parent_id, lower(name) as name from group_node where parent_id = any($1)")
+                .execute(Tuple.of(parentIds.toArray(new UUID[0]))).map(rows -> {
+                    java.util.Set<String> out = new java.util.HashSet<>();
+                    rows.forEach(r -> out.add(r.getUUID("parent_id") + "/" + r.getString("name")));
+                    return out;
+                });
+    }
+
+    public Uni<Void> insertAll(SqlClient db, List<GroupRow> rows) {
+        List<Tuple> tuples = new ArrayList<>();
+        for (GroupRow g : rows) {
+            tuples.add(Tuple.from(new Object[] {g.id(), g.name(), g.kind().name(), g.parentId(), g.tenantId(),
+                    g.tenantPath(), g.groupPath(), g.managed(), g.systemRole(), g.templateId()}));
+        }
+        return db.preparedQuery("""
+                        insert into group_node (id, name, kind, parent_id, tenant_id, tenant_path, group_path, managed,
+                                                system_role, template_id)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")
+                .executeBatch(tuples).replaceWithVoid();
+    }
+
     public Uni<Boolean> siblingNameTaken(SqlClient db, UUID parentId, String name, UUID except) {
         return db.preparedQuery("select 1 from group_node where parent_id = $1 and lower(name) = lower($2) and id <> $3 limit 1")
                 .execute(Tuple.of(parentId, name, except == null ? new UUID(0, 0) : except))

@@ -3,6 +3,7 @@ package io.palisade.group.groups;
 import io.palisade.group.device.DeviceDtos.DeviceView;
 import io.palisade.group.device.DeviceService;
 import io.palisade.group.groups.GroupDtos.CreateGroup;
+import io.palisade.group.groups.GroupDtos.CreateGroups;
 import io.palisade.group.groups.GroupDtos.GroupView;
 import io.palisade.group.groups.GroupDtos.MoveGroup;
 import io.palisade.group.groups.GroupDtos.RenameGroup;
@@ -51,6 +52,14 @@ public class GroupResource {
     public Uni<RestResponse<GroupView>> create(@Valid @NotNull CreateGroup request) {
         return groups.create(request).map(g -> RestResponse.ResponseBuilder.<GroupView>created(URI.create("/api/v1/groups/" + g.id()))
                 .entity(g).build());
+    }
+
+    /** Creates up to 1,000 groups, each under an existing parent, in one transaction (bulk imports). */
+    @POST
+    @Path("/batch")
+    public Uni<RestResponse<Paging.Page<GroupView>>> createAll(@Valid @NotNull CreateGroups request) {
+        return groups.createAll(request.groups()).map(list -> RestResponse.ResponseBuilder
+                .<Paging.Page<GroupView>>create(RestResponse.Status.CREATED).entity(new Paging.Page<>(list, null)).build());
     }
 
     @GET

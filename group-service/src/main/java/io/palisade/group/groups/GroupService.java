@@ -34,9 +34,10 @@ public class GroupService {
     private final MembershipEngine membership;
     private final OperatorScope scope;
     private final AuditTrail audit;
+    private final io.palisade.kit.outbox.Outbox outbox;
 
     public GroupService(Pool pool, GroupRepository groups, TemplateRepository templates, TenantScope tenantScope,
-                        MembershipEngine membership, OperatorScope scope, AuditTrail audit) {
+                        MembershipEngine membership, OperatorScope scope, AuditTrail audit, io.palisade.kit.outbox.Outbox outbox) {
         this.pool = pool;
         this.groups = groups;
         this.templates = templates;
@@ -44,6 +45,7 @@ public class GroupService {
         this.membership = membership;
         this.scope = scope;
         this.audit = audit;
+        this.outbox = outbox;
     }
 
     public static ProblemException notFound() {
@@ -99,6 +101,77 @@ public class GroupService {
                         .replaceWith(group);
             }));
         })).map(GroupView::of);
+    }
+
+    /**
+     * Creates many groups in one transaction, under parents that exist already, with the same checks as
+     * {@link #create} for each (scope and permission on every parent, kinds, templates, unique sibling names — in the
+     * store and within the batch) and one audit entry per group. All or nothing; failures name the entry
+     * ({@code groups[i]...}).
+     */
+    public Uni<java.util.List<GroupView>> createAll(java.util.List<CreateGroup> requests) {
+        OperatorPrincipal caller = scope.principal();
+        java.util.Set<UUID> parentIds = new java.util.LinkedHashSet<>();
+        requests.forEach(r -> parentIds.add(r.parentId()));
+        return pool.withTransaction(db -> groups.findAll(db, parentIds).chain(found -> {
+            java.util.Map<UUID, GroupRow> parents = new java.util.HashMap<>();
+            found.forEach(p -> parents.put(p.id(), p));
+            for (UUID id : parentIds) {
+                GroupRow p = parents.get(id);
+                scope.authorize(p == null ? null : p.tenantPath(), Permissions.GROUPS_WRITE, GroupService::notFound);
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                CreateGroup r = requests.get(i);
+                GroupRow parent = parents.get(r.parentId());
+                if (parent.isStatic() && "LOST_AND_FOUND".equals(parent.systemRole())) {
+                    throw batchRule(i, "Lost & Found holds devices only");
+                }
+                if (r.kind() == GroupRow.Kind.STATIC && !parent.isStatic()) {
+                    throw batchRule(i, "A static group cannot sit under a dynamic group");
+                }
+                if (r.kind() == GroupRow.Kind.STATIC && r.templateId() != null) {
+                    throw ProblemException.invalid("groups[" + i + "].templateId", "only dynamic groups have a template");
+                }
+            }
+            UUID[] templateIds = new UUID[requests.size()];
+            return io.smallrye.mutiny.Multi.createFrom().range(0, requests.size())
+                    .filter(i -> requests.get(i).kind() == GroupRow.Kind.DYNAMIC)
+                    .onItem().transformToUniAndConcatenate(i -> usableTemplate(db, requests.get(i).templateId(),
+                            parents.get(requests.get(i).parentId()).tenantPath()).invoke(t -> templateIds[i] = t))
+                    .collect().asList()
+                    .chain(ignored -> groups.childNames(db, parentIds).chain(taken -> {
+                        java.util.List<GroupRow> rows = new java.util.ArrayList<>();
+                        for (int i = 0; i < requests.size(); i++) {
+                            CreateGroup r = requests.get(i);
+                            GroupRow parent = parents.get(r.parentId());
+                            String name = r.name().trim();
+                            if (!taken.add(parent.id() + "/" + name.toLowerCase(java.util.Locale.ROOT))) {
+                                throw new ProblemException(GroupProblems.DUPLICATE_NAME, "groups[" + i + "]: a sibling group is "
+                                        + "already named " + name, java.util.List.of(new io.palisade.kit.problem.Problem.FieldError(
+                                        "groups[" + i + "].name", "a sibling group is already named " + name)), null);
+                            }
+                            UUID id = UUID.randomUUID();
+                            rows.add(new GroupRow(id, name, r.kind(), parent.id(), parent.tenantId(), parent.tenantPath(),
+                                    parent.groupPath() + id + "/", false, null, templateIds[i], 0));
+                        }
+                        java.util.List<io.palisade.kit.outbox.Outbox.Pending> entries = new java.util.ArrayList<>();
+                        for (GroupRow g : rows) {
+                            entries.add(new io.palisade.kit.outbox.Outbox.Pending(new AuditRecorded(Instant.now(), caller.getName(),
+                                    "group.created", "group", g.id().toString(), g.tenantId() == null ? null : g.tenantId().toString(),
+                                    AuditTrail.SUCCESS, "created " + g.kind() + " group " + g.name()), g.tenantPath()));
+                        }
+                        return groups.insertAll(db, rows)
+                                .chain(() -> io.smallrye.mutiny.Multi.createFrom().iterable(rows).filter(g -> !g.isStatic())
+                                        .onItem().transformToUniAndConcatenate(g -> membership.recompute(db, g.id()))
+                                        .collect().asList())
+                                .chain(() -> outbox.publishAll(db, entries))
+                                .replaceWith(rows);
+                    }));
+        })).map(rows -> rows.stream().map(GroupView::of).toList());
+    }
+
+    private static ProblemException batchRule(int index, String message) {
+        return new ProblemException(GroupProblems.GROUP_RULE, "groups[" + index + "]: " + message);
     }
 
     public Uni<GroupView> rename(UUID id, String newName) {

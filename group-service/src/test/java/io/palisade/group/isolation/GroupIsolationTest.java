@@ -82,6 +82,7 @@ class GroupIsolationTest {
         Map<String, Integer> t = new LinkedHashMap<>();
         t.put("GET /groups", 200);
         t.put("POST /groups", 201);
+        t.put("POST /groups/batch", 201);
         t.put("GET /groups/{id}", 200);
         t.put("PATCH /groups/{id}", 200);
         t.put("DELETE /groups/{id}", 204);
@@ -131,6 +132,8 @@ class GroupIsolationTest {
             case "GET /groups" -> new Call("GET", GROUPS + "?tenantId=" + s.customer().id(), null);
             case "POST /groups" -> new Call("POST", GROUPS, json("name", Fleet.unique("iso-new"), "parentId", s.staticGroup(),
                     "kind", "STATIC"));
+            case "POST /groups/batch" -> new Call("POST", GROUPS + "/batch", json("groups", java.util.List.of(
+                    json("name", Fleet.unique("iso-batch"), "parentId", s.staticGroup(), "kind", "STATIC"))));
             case "GET /groups/{id}" -> new Call("GET", GROUPS + "/" + s.staticGroup(), null);
             case "PATCH /groups/{id}" -> new Call("PATCH", GROUPS + "/" + s.staticGroup(), json("name", Fleet.unique("iso-renamed")));
             case "DELETE /groups/{id}" -> new Call("DELETE", GROUPS + "/" + s.victimGroup(), null);
@@ -623,6 +626,8 @@ class GroupIsolationTest {
         List<Call> writes = List.of(
                 new Call("POST", GROUPS, json("name", Fleet.unique("iso-ro"), "parentId", a.customer().groupId(), "kind", "STATIC")),
                 new Call("POST", GROUPS, json("name", Fleet.unique("iso-ro"), "parentId", a.staticGroup(), "kind", "STATIC")),
+                new Call("POST", GROUPS + "/batch", json("groups", java.util.List.of(json("name", Fleet.unique("iso-ro"),
+                        "parentId", a.staticGroup(), "kind", "STATIC")))),
                 new Call("PATCH", GROUPS + "/" + a.staticGroup(), json("name", Fleet.unique("iso-ro"))),
                 new Call("DELETE", GROUPS + "/" + a.victimGroup(), null),
                 new Call("POST", GROUPS + "/" + a.movableGroup() + "/move", json("parentId", a.staticGroup())),

@@ -1,0 +1,244 @@
+package io.palisade.bench.migration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.local.LocalKafka;
+import io.palisade.local.LocalPostgres;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+
+/**
+ * Issue 5's performance check: an ESMC 7.0 export with {@code devices} devices, {@code staticGroups} static and
+ * {@code dynamicGroups} dynamic groups, {@code customers} customer companies under one MSP, planned and applied
+ * through the packaged tenant-service, group-service and migration-service (child processes on an embedded
+ * PostgreSQL and a Kafka broker). Prints the upload+plan time, the apply time (202 → COMPLETED), and the time of a
+ * PostgreSQL {@code COPY} of the same rows (tenants, groups, devices) into plain tables in the same run, and the ratio.
+ */
+public final class MigrationBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN_PASSWORD = "bench-admin-password-1";
+
+    private final int devices = Integer.getInteger("devices", 100_000);
+    private final int statics = Integer.getInteger("staticGroups", 10_000);
+    private final int dynamics = Integer.getInteger("dynamicGroups", 500);
+    private final int customers = Integer.getInteger("customers", 100);
+    private final String heap = System.getProperty("serviceHeap", "768m");
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Process> processes = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        new MigrationBench().run();
+        System.exit(0);
+    }
+
+    void run() throws Exception {
+        System.out.printf("MigrationBench: ESMC 7.0 export, %d customers, %d static groups, %d dynamic groups, %d devices%n",
+                customers, statics, dynamics, devices);
+        Path export = Files.createTempFile("esmc-export", ".json");
+        List<String[]> rows = writeExport(export);
+        System.out.printf("export: %.1f MB%n", Files.size(export) / 1e6);
+        try (LocalPostgres pg = LocalPostgres.start(null, 0);
+             LocalKafka kafka = LocalKafka.start(null, 0, System.getProperty("java.class.path"))) {
+            for (String db : List.of("palisade_tenant", "palisade_group", "palisade_migration", "bench_copy")) {
+                pg.createDatabaseIfMissing(db);
+            }
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "PALISADE_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD, "PALISADE_MASTER_KEY", Base64.getEncoder().encodeToString(key));
+            String tenant = start("tenant-service", pg, "palisade_tenant", common, Map.of());
+            String jwks = tenant + "/api/v1/auth/jwks";
+            String group = start("group-service", pg, "palisade_group", common, Map.of("PALISADE_TOKENS_JWKS_URL", jwks));
+            String migration = start("migration-service", pg, "palisade_migration", common, Map.of("PALISADE_TOKENS_JWKS_URL", jwks,
+                    "PALISADE_MIGRATION_TENANT_SERVICE_URL", tenant, "PALISADE_MIGRATION_GROUP_SERVICE_URL", group));
+            String token = JSON.readTree(send(HttpRequest.newBuilder(URI.create(tenant + "/api/v1/auth/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")), 200))
+                    .path("accessToken").asText();
+            String target = JSON.readTree(send(HttpRequest.newBuilder(URI.create(tenant + "/api/v1/tenants"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench Distribution\",\"type\":\"DISTRIBUTOR\",\"parentId\":null}")),
+                    201)).path("id").asText();
+            Thread.sleep(2000); // group-service mirrors the new distributor
+
+            long t0 = System.nanoTime();
+            JsonNode planned = JSON.readTree(send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations?targetTenantId=" + target))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofFile(export)), 201));
+            double planSeconds = (System.nanoTime() - t0) / 1e9;
+            String id = planned.path("id").asText();
+            System.out.printf("upload + validation + plan: %.1f s (%s)%n", planSeconds, planned.path("plan"));
+
+            long t1 = System.nanoTime();
+            send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations/" + id + "/apply"))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()), 202);
+            JsonNode state;
+            long lastPrint = 0;
+            while (true) {
+                state = JSON.readTree(send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations/" + id))
+                        .header("Authorization", "Bearer " + token).GET(), 200));
+                String status = state.path("status").asText();
+                if (!"RUNNING".equals(status)) {
+                    break;
+                }
+                if (System.nanoTime() - lastPrint > 10e9) {
+                    System.out.printf("  %.0f s: %s%n", (System.nanoTime() - t1) / 1e9, state.path("progress"));
+                    lastPrint = System.nanoTime();
+                }
+                Thread.sleep(200);
+            }
+            double applySeconds = (System.nanoTime() - t1) / 1e9;
+            System.out.printf("apply: %s after %.1f s; progress %s%n", state.path("status").asText(), applySeconds, state.path("progress"));
+            if (state.has("report")) {
+                System.out.printf("report: %s%n", state.path("report"));
+            }
+
+            double copySeconds = copy(pg, rows);
+            System.out.printf("COPY of the same %d rows (tenants, groups, devices): %.2f s%n", rows.size(), copySeconds);
+            System.out.printf("RESULT apply %.1f s (target <= 60 s), ratio to COPY %.1f (target <= 5); plan %.1f s%n",
+                    applySeconds, applySeconds / copySeconds, planSeconds);
+            System.out.println("NOTE device records are not created by this version of apply: the apply time covers the tenants "
+                    + "and groups, the COPY baseline all rows");
+        } finally {
+            for (Process p : processes) {
+                p.destroy();
+            }
+            for (Process p : processes) {
+                p.waitFor();
+            }
+            Files.deleteIfExists(export);
+        }
+    }
+
+    /** Writes the export; returns the rows a COPY baseline loads: {kind, id, name, parent}. */
+    private List<String[]> writeExport(Path file) throws IOException {
+        Random random = new Random(42);
+        List<String[]> rows = new ArrayList<>();
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("{\"format\":\"esmc-export\",\"formatVersion\":1,\"server\":{\"product\":\"ESMC\",\"version\":\"7.0.577.0\"},");
+            w.write("\"emaAccount\":{\"imported\":true,\"companies\":[{\"id\":\"msp\",\"name\":\"Bench MSP\",\"type\":\"MSP\",\"parentId\":null}");
+            rows.add(new String[] {"tenant", "msp", "Bench MSP", null});
+            for (int c = 0; c < customers; c++) {
+                w.write(",{\"id\":\"c" + c + "\",\"name\":\"Customer " + c + "\",\"type\":\"CUSTOMER\",\"parentId\":\"msp\"}");
+                rows.add(new String[] {"tenant", "c" + c, "Customer " + c, "msp"});
+            }
+            w.write("]},\"staticGroups\":[{\"id\":\"g0\",\"name\":\"All\",\"parentId\":null}");
+            rows.add(new String[] {"group", "g0", "All", null});
+            int sites = Math.max(1, statics / 100);
+            for (int g = 1; g < statics; g++) {
+                String parent = g <= sites ? "g0" : "g" + (1 + (g % sites));
+                w.write(",{\"id\":\"g" + g + "\",\"name\":\"Group " + g + "\",\"parentId\":\"" + parent + "\"}");
+                rows.add(new String[] {"group", "g" + g, "Group " + g, parent});
+            }
+            w.write("],\"dynamicGroups\":[");
+            for (int d = 0; d < dynamics; d++) {
+                String parent = "g" + (1 + random.nextInt(statics - 1));
+                w.write((d == 0 ? "" : ",") + "{\"id\":\"d" + d + "\",\"name\":\"Dynamic " + d + "\",\"parentId\":\"" + parent
+                        + "\",\"rule\":{\"op\":\"AND\",\"rules\":[{\"attribute\":\"os.platform\",\"operator\":\"EQ\",\"value\":\"WINDOWS\"},"
+                        + "{\"attribute\":\"hostname\",\"operator\":\"STARTS_WITH\",\"value\":\"pc-" + d + "\"}]}}");
+                rows.add(new String[] {"group", "d" + d, "Dynamic " + d, parent});
+            }
+            w.write("],\"devices\":[");
+            for (int u = 0; u < devices; u++) {
+                int g = 1 + random.nextInt(statics - 1);
+                w.write((u == 0 ? "" : ",") + "{\"id\":\"u" + u + "\",\"name\":\"pc-" + u + "\",\"staticGroupId\":\"g" + g
+                        + "\",\"companyId\":\"c" + (g % customers) + "\",\"hardwareId\":\"hw-" + u + "\",\"inventory\":{\"os\":"
+                        + "{\"platform\":\"WINDOWS\",\"name\":\"Windows 11\",\"version\":\"10.0.22631\"},\"hostname\":\"pc-" + u + "\"}}");
+                rows.add(new String[] {"device", "u" + u, "pc-" + u, "g" + g});
+            }
+            w.write("]}");
+        }
+        return rows;
+    }
+
+    /** COPY of the same rows into a plain table, with a primary key, in one transaction. */
+    private double copy(LocalPostgres pg, List<String[]> rows) throws Exception {
+        try (Connection db = DriverManager.getConnection(pg.jdbcUrl("bench_copy"), pg.username(), pg.password())) {
+            try (Statement s = db.createStatement()) {
+                s.execute("create table imported (id uuid primary key, kind text not null, legacy_id text not null, name text not null, "
+                        + "parent_legacy_id text)");
+            }
+            StringBuilder data = new StringBuilder();
+            for (String[] r : rows) {
+                data.append(UUID.randomUUID()).append('\t').append(r[0]).append('\t').append(r[1]).append('\t').append(r[2]).append('\t')
+                        .append(r[3] == null ? "\\N" : r[3]).append('\n');
+            }
+            db.setAutoCommit(false);
+            long t = System.nanoTime();
+            ((PGConnection) db.unwrap(PGConnection.class)).getCopyAPI().copyIn(
+                    "copy imported (id, kind, legacy_id, name, parent_legacy_id) from stdin", new java.io.StringReader(data.toString()));
+            db.commit();
+            return (System.nanoTime() - t) / 1e9;
+        }
+    }
+
+    private String start(String name, LocalPostgres pg, String database, Map<String, String> common, Map<String, String> extra)
+            throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile(name + "-bench", ".log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                "-jar", name + "/target/quarkus-app/quarkus-run.jar");
+        Map<String, String> env = pb.environment();
+        env.putAll(common);
+        env.putAll(extra);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_DATASOURCE_USERNAME", pg.username());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password() == null ? "" : pg.password());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", pg.reactiveUrl(database));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(database));
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = pb.start();
+        processes.add(p);
+        String base = "http://127.0.0.1:" + port;
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(name + " exited:\n" + Files.readString(log));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    System.out.printf("%s on %s (log %s)%n", name, base, log);
+                    return base;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " not ready after 2 minutes; log " + log);
+    }
+
+    private String send(HttpRequest.Builder request, int expected) throws Exception {
+        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != expected) {
+            throw new IllegalStateException(r.request().method() + " " + r.request().uri() + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+}

@@ -1,0 +1,404 @@
+package io.palisade.migration.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.migration.apply.CrashPoints.Point;
+import io.palisade.migration.common.MigrationSettings;
+import io.palisade.migration.job.MigrationRepository;
+import io.palisade.migration.job.MigrationRow;
+import io.palisade.migration.plan.Plan;
+import io.palisade.migration.remote.GroupApi;
+import io.palisade.migration.remote.RemoteCall;
+import io.palisade.migration.remote.RemoteFailure;
+import io.palisade.migration.remote.TenantApi;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * One run of an apply: walks the job items in order (parents first) and brings each to DONE. Every remote call is
+ * bracketed by writes to the item: ATTEMPTED before, DONE with the created id after. Whatever was ATTEMPTED (or
+ * FAILED) when a run died is looked up before it is created again, so a resumed run adopts what the dead run
+ * created and creates nothing twice. Objects are found again by their natural keys: a tenant by parent, name and
+ * {@code externalId} (= the legacy id), a group by parent and name (unique among siblings), a template by tenant
+ * and name (which carries the legacy id).
+ */
+final class ApplyJob {
+
+    private static final Logger LOG = Logger.getLogger(ApplyJob.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PAGE = 500;
+    private static final int MAX_WAVE = 500;
+
+    /** A failure that stops the job; the item it names is marked FAILED. */
+    private static final class Stop extends RuntimeException {
+        final JobItem item;
+
+        Stop(JobItem item, String reason) {
+            super(reason, null, false, false);
+            this.item = item;
+        }
+    }
+
+    /** A group a reference resolves to, with the tenant it belongs to (null at the root). */
+    private record Place(UUID groupId, UUID tenantId) {
+    }
+
+    private final UUID id;
+    private final String token;
+    private final MigrationRepository migrations;
+    private final ItemRepository items;
+    private final TenantApi tenants;
+    private final GroupApi groups;
+    private final MigrationSettings settings;
+    private final CrashPoints crashes;
+    private final Map<String, Place> places = new HashMap<>();
+    private final Map<String, UUID> tenantIds = new HashMap<>();
+    private MigrationRow job;
+    private long lastRenewal;
+
+    ApplyJob(UUID id, String token, MigrationRepository migrations, ItemRepository items, TenantApi tenants, GroupApi groups,
+             MigrationSettings settings, CrashPoints crashes) {
+        this.id = id;
+        this.token = token;
+        this.migrations = migrations;
+        this.items = items;
+        this.tenants = tenants;
+        this.groups = groups;
+        this.settings = settings;
+        this.crashes = crashes;
+    }
+
+    void run() {
+        try {
+            job = migrations.find(id).await().indefinitely();
+            lastRenewal = System.nanoTime();
+            int after = -1;
+            List<JobItem> batch;
+            while (!(batch = items.openAfter(id, after, PAGE).await().indefinitely()).isEmpty()) {
+                int i = 0;
+                while (i < batch.size()) {
+                    renewLease();
+                    List<JobItem> wave = wave(batch, i);
+                    if (wave.size() > 1) {
+                        createWave(wave);
+                    } else {
+                        apply(batch.get(i));
+                    }
+                    i += Math.max(1, wave.size());
+                    after = batch.get(i - 1).order();
+                }
+            }
+            JsonObject report = new JsonObject().put("completedAt", Instant.now().toString());
+            long devices = job.plan() == null ? 0 : job.plan().getLong("devices", 0L);
+            if (devices > 0) {
+                report.put("notImported", new JsonObject().put("devices", devices)
+                        .put("reason", "device records awaiting their agent are not created by this version of apply"));
+            }
+            migrations.finish(id, "COMPLETED", report).await().indefinitely();
+            LOG.infof("Migration %s completed", id);
+        } catch (CrashPoints.SimulatedCrash crash) {
+            LOG.warnf("Migration %s: %s; the job stops here without a word, as a killed process would", id, crash.getMessage());
+        } catch (Stop stop) {
+            items.failed(id, stop.item, stop.getMessage()).await().indefinitely();
+            fail(new JsonObject().put("failedItem", new JsonObject().put("kind", stop.item.kind())
+                    .put("legacyId", stop.item.legacyId()).put("name", stop.item.name())).put("reason", stop.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Migration %s failed", id);
+            fail(new JsonObject().put("reason", "the job stopped on an unexpected failure; apply again to resume"));
+        }
+    }
+
+    private void fail(JsonObject report) {
+        report.put("failedAt", Instant.now().toString()).put("resume", "fix the cause, then POST /api/v1/migrations/" + id
+                + "/apply again: it resumes where it stopped and creates nothing twice");
+        try {
+            migrations.finish(id, "FAILED", report).await().indefinitely();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Migration %s: could not record its failure; its lease runs out instead", id);
+        }
+    }
+
+    private void renewLease() {
+        if (System.nanoTime() - lastRenewal > settings.lease().toNanos() / 3) {
+            migrations.renew(id, settings.lease()).await().indefinitely();
+            lastRenewal = System.nanoTime();
+        }
+    }
+
+    private void apply(JobItem item) {
+        switch (Plan.Kind.valueOf(item.kind())) {
+            case TENANT -> tenant(item);
+            case MAPPED_GROUP -> {
+                Place place = place(item, item.parentRef());
+                items.done(id, item, place.groupId(), place.tenantId()).await().indefinitely();
+            }
+            case STATIC_GROUP -> group(item, place(item, item.parentRef()), "STATIC", null);
+            case DYNAMIC_GROUP -> {
+                Place parent = place(item, item.parentRef());
+                group(item, parent, "DYNAMIC", template(item, parent));
+            }
+        }
+    }
+
+    /**
+     * The static groups from {@code start} on that can go to group-service in one batch: consecutive, never
+     * attempted before, and none under another of the same wave (their parents are all created already).
+     */
+    private static List<JobItem> wave(List<JobItem> batch, int start) {
+        List<JobItem> wave = new java.util.ArrayList<>();
+        java.util.Set<String> inWave = new java.util.HashSet<>();
+        for (int i = start; i < batch.size() && wave.size() < MAX_WAVE; i++) {
+            JobItem item = batch.get(i);
+            if (!Plan.Kind.STATIC_GROUP.name().equals(item.kind()) || !JobItem.PENDING.equals(item.state())
+                    || inWave.contains(item.parentRef())) {
+                break;
+            }
+            wave.add(item);
+            inWave.add(Plan.groupRef(item.legacyId()));
+        }
+        return wave;
+    }
+
+    /**
+     * Creates a wave of static groups with one call. The items are marked ATTEMPTED together before the call and
+     * DONE together after it, so a run that dies in between looks each of them up on resume. A batch refused as a
+     * whole (a name taken) creates nothing: its items go back to PENDING and are created one by one, which names
+     * the one at fault.
+     */
+    private void createWave(List<JobItem> wave) {
+        List<GroupApi.NewGroup> entries = new java.util.ArrayList<>();
+        for (JobItem item : wave) {
+            Place parent = place(item, item.parentRef());
+            entries.add(new GroupApi.NewGroup(item.name(), parent.groupId(), "STATIC", null));
+        }
+        List<String> ids = wave.stream().map(JobItem::legacyId).toList();
+        items.states(id, Plan.Kind.STATIC_GROUP.name(), ids, JobItem.ATTEMPTED).await().indefinitely();
+        wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
+        RemoteCall.Answer answer = call(wave.get(0), () -> groups.createAll(token, entries));
+        wave.forEach(item -> crashes.check(item, Point.AFTER_CALL));
+        if (answer.ok()) {
+            List<GroupApi.Group> created = groups.groups(answer);
+            List<Object[]> done = new java.util.ArrayList<>();
+            for (int i = 0; i < wave.size(); i++) {
+                done.add(new Object[] {wave.get(i).legacyId(), created.get(i).id(), created.get(i).tenantId()});
+            }
+            items.doneAll(id, Plan.Kind.STATIC_GROUP.name(), done).await().indefinitely();
+        } else if (answer.status() == 409 || answer.status() == 400) {
+            items.states(id, Plan.Kind.STATIC_GROUP.name(), ids, JobItem.PENDING).await().indefinitely();
+            for (JobItem item : wave) {
+                JobItem pending = new JobItem(item.kind(), item.legacyId(), item.order(), item.name(), item.tenantType(),
+                        item.parentRef(), item.ruleJson(), item.idempotencyKey(), JobItem.PENDING, null, null, null);
+                apply(pending);
+            }
+        } else {
+            throw refused(wave.get(0), "group-service (a batch of " + wave.size() + " groups)", answer);
+        }
+    }
+
+    private void tenant(JobItem item) {
+        UUID parent = parentTenant(item);
+        if (!JobItem.PENDING.equals(item.state())) {
+            TenantApi.Node existing = call(item, () -> tenants.child(token, parent, item.name()));
+            if (existing != null) {
+                adoptTenant(item, existing);
+                return;
+            }
+        } else {
+            items.state(id, item, JobItem.ATTEMPTED).await().indefinitely();
+        }
+        crashes.check(item, Point.BEFORE_CALL);
+        RemoteCall.Answer answer = call(item, () -> tenants.create(token, item.name(), item.tenantType(), parent, item.legacyId()));
+        crashes.check(item, Point.AFTER_CALL);
+        if (answer.ok()) {
+            TenantApi.Node node = tenants.node(answer);
+            items.done(id, item, node.id(), node.id()).await().indefinitely();
+        } else if (answer.status() == 409) {
+            TenantApi.Node existing = call(item, () -> tenants.child(token, parent, item.name()));
+            if (existing == null) {
+                throw new Stop(item, "tenant-service refused the tenant: " + answer.detail());
+            }
+            adoptTenant(item, existing);
+        } else {
+            throw refused(item, "tenant-service", answer);
+        }
+    }
+
+    /** An existing tenant is ours when it carries the legacy id as its externalId (this export created it). */
+    private void adoptTenant(JobItem item, TenantApi.Node existing) {
+        if (!item.legacyId().equals(existing.externalId()) || !item.tenantType().equals(existing.type())) {
+            throw new Stop(item, "a tenant named " + item.name() + " already exists in that place and was not created from "
+                    + "company " + item.legacyId() + " of this export (externalId " + existing.externalId() + ", type "
+                    + existing.type() + "); rename or remove it, then apply again");
+        }
+        items.done(id, item, existing.id(), existing.id()).await().indefinitely();
+    }
+
+    private void group(JobItem item, Place parent, String kind, UUID templateId) {
+        if (!JobItem.PENDING.equals(item.state()) && !JobItem.TEMPLATE_ATTEMPTED.equals(item.state())) {
+            GroupApi.Group existing = call(item, () -> groups.child(token, parent.groupId(), item.name()));
+            if (existing != null) {
+                adoptGroup(item, existing, kind, templateId);
+                return;
+            }
+        }
+        if (!JobItem.ATTEMPTED.equals(item.state())) {
+            items.state(id, item, JobItem.ATTEMPTED).await().indefinitely();
+        }
+        crashes.check(item, Point.BEFORE_CALL);
+        RemoteCall.Answer answer = call(item, () -> groups.create(token, item.name(), parent.groupId(), kind, templateId));
+        crashes.check(item, Point.AFTER_CALL);
+        if (answer.ok()) {
+            GroupApi.Group g = groups.group(answer);
+            items.done(id, item, g.id(), g.tenantId()).await().indefinitely();
+        } else if (answer.status() == 409 && "duplicate-name".equals(answer.problem())) {
+            throw new Stop(item, "a group named " + item.name() + " already exists in that place and was not created by this "
+                    + "migration; rename or remove it, then apply again");
+        } else {
+            throw refused(item, "group-service", answer);
+        }
+    }
+
+    private void adoptGroup(JobItem item, GroupApi.Group existing, String kind, UUID templateId) {
+        if (!existing.kind().equals(kind) || existing.managed() || (templateId != null && !templateId.equals(existing.templateId()))) {
+            throw new Stop(item, "a group named " + item.name() + " already exists in that place and is not the one this "
+                    + "migration creates; rename or remove it, then apply again");
+        }
+        items.done(id, item, existing.id(), existing.tenantId()).await().indefinitely();
+    }
+
+    /** The dynamic group's template: created once, owned by the tenant its group belongs to. */
+    private UUID template(JobItem item, Place parent) {
+        if (item.templateId() != null) {
+            return item.templateId();
+        }
+        String name = templateName(item);
+        if (!JobItem.PENDING.equals(item.state())) {
+            GroupApi.Template existing = call(item, () -> groups.template(token, parent.tenantId(), name));
+            if (existing != null) {
+                items.templateDone(id, item, existing.id()).await().indefinitely();
+                return existing.id();
+            }
+        }
+        items.state(id, item, JobItem.TEMPLATE_ATTEMPTED).await().indefinitely();
+        JsonNode rule;
+        try {
+            rule = JSON.readTree(item.ruleJson());
+        } catch (IOException e) {
+            throw new Stop(item, "the planned rule cannot be read");
+        }
+        crashes.check(item, Point.BEFORE_CALL);
+        RemoteCall.Answer answer = call(item, () -> groups.createTemplate(token, name, parent.tenantId(), rule));
+        if (!answer.ok()) {
+            throw refused(item, "group-service (template " + name + ")", answer);
+        }
+        UUID templateId = UUID.fromString(answer.body().path("id").asText());
+        items.templateDone(id, item, templateId).await().indefinitely();
+        return templateId;
+    }
+
+    static String templateName(JobItem item) {
+        String suffix = " [ESMC " + item.legacyId() + "]";
+        String base = item.name();
+        return (base.length() + suffix.length() > 200 ? base.substring(0, Math.max(0, 200 - suffix.length())) : base) + suffix;
+    }
+
+    private UUID parentTenant(JobItem item) {
+        if (Plan.TARGET.equals(item.parentRef())) {
+            return job.targetTenantId();
+        }
+        return createdTenant(item, item.parentRef());
+    }
+
+    private UUID createdTenant(JobItem item, String ref) {
+        UUID known = tenantIds.get(ref);
+        if (known != null) {
+            return known;
+        }
+        JobItem parent = items.byRef(id, ref).await().indefinitely();
+        if (parent == null || parent.createdId() == null) {
+            throw new Stop(item, "its parent " + ref + " has not been created");
+        }
+        tenantIds.put(ref, parent.createdId());
+        return parent.createdId();
+    }
+
+    /** The group a parent reference stands for: the target's group, a company's MSP-tree group, or a group of this job. */
+    private Place place(JobItem item, String ref) {
+        Place known = places.get(ref);
+        if (known != null) {
+            return known;
+        }
+        Place place;
+        if (Plan.TARGET.equals(ref)) {
+            UUID tenant = job.targetTenantId();
+            GroupApi.Group g = tenant == null ? call(item, () -> groups.rootGroup(token)) : mirrored(item, tenant);
+            if (g == null) {
+                throw new Stop(item, "the root group cannot be read");
+            }
+            place = new Place(g.id(), tenant);
+        } else if (ref.startsWith("T:")) {
+            UUID tenant = createdTenant(item, ref);
+            place = new Place(mirrored(item, tenant).id(), tenant);
+        } else {
+            JobItem parent = items.byRef(id, ref).await().indefinitely();
+            if (parent == null || parent.createdId() == null) {
+                throw new Stop(item, "its parent group " + ref.substring(2) + " has not been created");
+            }
+            place = new Place(parent.createdId(), parent.tenantId());
+        }
+        places.put(ref, place);
+        return place;
+    }
+
+    /** The MSP-tree group of a tenant; group-service mirrors new tenants from events, so this may wait a little. */
+    private GroupApi.Group mirrored(JobItem item, UUID tenant) {
+        long deadline = System.nanoTime() + settings.mirrorTimeout().toNanos();
+        long pause = 50;
+        while (true) {
+            GroupApi.Group g = call(item, () -> groups.managedGroupOf(token, tenant));
+            if (g != null) {
+                return g;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new Stop(item, "group-service has not shown the MSP-tree group of tenant " + tenant + " within "
+                        + settings.mirrorTimeout().toSeconds() + " s; apply again when it has caught up");
+            }
+            renewLease();
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stop(item, "interrupted while waiting for group-service");
+            }
+            pause = Math.min(1000, pause * 2);
+        }
+    }
+
+    private <T> T call(JobItem item, java.util.function.Supplier<T> remote) {
+        try {
+            return remote.get();
+        } catch (RemoteCall.Unreachable e) {
+            throw new Stop(item, e.getMessage());
+        } catch (RemoteFailure e) {
+            throw refused(item, "a service", e.answer());
+        }
+    }
+
+    private Stop refused(JobItem item, String who, RemoteCall.Answer answer) {
+        if (answer.status() == 401) {
+            return new Stop(item, "the operator's token was refused (expired?): resume with a fresh token by calling apply again");
+        }
+        if (answer.status() == 403 || answer.status() == 404) {
+            return new Stop(item, who + " refused within the operator's scope (" + answer.status() + " " + answer.problem()
+                    + "): " + answer.detail());
+        }
+        return new Stop(item, who + " answered " + answer.status() + " " + answer.problem() + ": " + answer.detail());
+    }
+
+}

@@ -1,0 +1,145 @@
+package io.palisade.migration.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.migration.common.MigrationSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** group-service's API, called with the operator's token. */
+public final class GroupApi {
+
+    /** A group as group-service shows it. */
+    public record Group(UUID id, String name, String kind, UUID parentId, UUID tenantId, boolean managed, UUID templateId) {
+        static Group of(JsonNode n) {
+            return new Group(UUID.fromString(n.path("id").asText()), n.path("name").asText(), n.path("kind").asText(),
+                    uuid(n, "parentId"), uuid(n, "tenantId"), n.path("managed").asBoolean(), uuid(n, "templateId"));
+        }
+    }
+
+    /** A dynamic-group template. */
+    public record Template(UUID id, String name, UUID tenantId) {
+    }
+
+    private final RemoteCall call;
+    private final String base;
+
+    public GroupApi(RemoteCall call, MigrationSettings settings) {
+        this.call = call;
+        this.base = settings.groupServiceUrl().replaceAll("/+$", "") + "/api/v1";
+    }
+
+    /** The MSP-tree group of a tenant, or null while group-service has not mirrored the tenant yet. */
+    public Group managedGroupOf(String token, UUID tenantId) {
+        RemoteCall.Answer a = call.get(base + "/groups?limit=1&tenantId=" + tenantId, token);
+        if (a.status() == 404) {
+            return null; // group-service has not seen the tenant's creation event yet
+        }
+        TenantApi.require(a);
+        for (JsonNode n : a.body().path("items")) {
+            Group g = Group.of(n);
+            if (g.managed() && tenantId.equals(g.tenantId())) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** The root group {@code All} (for imports at the root). */
+    public Group rootGroup(String token) {
+        return first("/groups?limit=1", token, g -> g.parentId() == null);
+    }
+
+    public Group child(String token, UUID parentId, String name) {
+        return first("/groups?parentId=" + parentId, token, g -> parentId.equals(g.parentId()) && g.name().equalsIgnoreCase(name));
+    }
+
+    public RemoteCall.Answer create(String token, String name, UUID parentId, String kind, UUID templateId) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("parentId", parentId);
+        body.put("kind", kind);
+        body.put("templateId", templateId);
+        return call.post(base + "/groups", token, body);
+    }
+
+    public RemoteCall.Answer move(String token, UUID groupId, UUID parentId) {
+        return call.post(base + "/groups/" + groupId + "/move", token, Map.of("parentId", parentId));
+    }
+
+    /** One entry of a batch create. */
+    public record NewGroup(String name, UUID parentId, String kind, UUID templateId) {
+    }
+
+    /** Creates up to 1,000 groups in one transaction ({@code POST /api/v1/groups/batch}): all or nothing. */
+    public RemoteCall.Answer createAll(String token, java.util.List<NewGroup> groups) {
+        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (NewGroup g : groups) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("name", g.name());
+            body.put("parentId", g.parentId());
+            body.put("kind", g.kind());
+            body.put("templateId", g.templateId());
+            list.add(body);
+        }
+        return call.post(base + "/groups/batch", token, Map.of("groups", list));
+    }
+
+    public java.util.List<Group> groups(RemoteCall.Answer created) {
+        java.util.List<Group> out = new java.util.ArrayList<>();
+        created.body().path("items").forEach(n -> out.add(Group.of(n)));
+        return out;
+    }
+
+    public Group group(RemoteCall.Answer created) {
+        return Group.of(created.body());
+    }
+
+    public RemoteCall.Answer createTemplate(String token, String name, UUID tenantId, JsonNode rule) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("tenantId", tenantId);
+        body.put("rule", rule);
+        return call.post(base + "/dynamic-templates", token, body);
+    }
+
+    public Template template(String token, UUID tenantId, String name) {
+        String cursor = null;
+        do {
+            RemoteCall.Answer a = call.get(base + "/dynamic-templates?limit=500" + (tenantId == null ? "" : "&tenantId=" + tenantId)
+                    + (cursor == null ? "" : "&cursor=" + RemoteCall.q(cursor)), token);
+            TenantApi.require(a);
+            for (JsonNode n : a.body().path("items")) {
+                UUID owner = uuid(n, "tenantId");
+                if (n.path("name").asText().equals(name) && java.util.Objects.equals(owner, tenantId)) {
+                    return new Template(UUID.fromString(n.path("id").asText()), name, owner);
+                }
+            }
+            cursor = a.body().hasNonNull("nextCursor") ? a.body().get("nextCursor").asText() : null;
+        } while (cursor != null);
+        return null;
+    }
+
+    private Group first(String path, String token, Predicate<Group> match) {
+        String cursor = null;
+        String sep = path.contains("?") ? "&" : "?";
+        do {
+            RemoteCall.Answer a = call.get(base + path + (path.contains("limit=") ? "" : sep + "limit=500")
+                    + (cursor == null ? "" : "&cursor=" + RemoteCall.q(cursor)), token);
+            TenantApi.require(a);
+            for (JsonNode n : a.body().path("items")) {
+                Group g = Group.of(n);
+                if (match.test(g)) {
+                    return g;
+                }
+            }
+            cursor = path.contains("limit=1") || !a.body().hasNonNull("nextCursor") ? null : a.body().get("nextCursor").asText();
+        } while (cursor != null);
+        return null;
+    }
+
+    private static UUID uuid(JsonNode n, String field) {
+        return n.hasNonNull(field) ? UUID.fromString(n.get(field).asText()) : null;
+    }
+}
