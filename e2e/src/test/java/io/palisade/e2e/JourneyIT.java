@@ -11,7 +11,7 @@ import io.palisade.e2e.support.Fleet;
 import io.palisade.e2e.support.Operator;
 import io.palisade.e2e.support.Stack;
 import io.palisade.e2e.support.StopAfterFirstFailure;
-import io.palisade.e2e.support.Totp;
+import io.palisade.local.demo.Totp;
 import io.palisade.simulator.AgentError;
 import io.palisade.simulator.SimulatedDevice;
 import io.palisade.simulator.TaskResult;
@@ -70,6 +70,7 @@ class JourneyIT {
     private static List<String> unprotectedWindows;
     private static String installTaskId;
     private static String scanTaskId;
+    private static final List<String> facts = new java.util.ArrayList<>();
 
     @BeforeAll
     static void startTheSuite() {
@@ -80,6 +81,7 @@ class JourneyIT {
 
     @AfterAll
     static void stopTheSuite() {
+        facts.forEach(f -> System.out.println("[journey] " + f));
         if (fleet != null) {
             fleet.close();
         }
@@ -194,6 +196,8 @@ class JourneyIT {
                 .until(() -> fleet.everyAgentCheckedInAfter(Instant.EPOCH));
         // each proxied agent keeps its own tunnel open for its check-ins
         assertThat(proxy.tunnels() - tunnelsBefore).isGreaterThanOrEqualTo(AGENTS / 2);
+        facts.add(AGENTS + " agents enrolled, " + fleet.proxiedCount() + " through the proxy ("
+                + (proxy.tunnels() - tunnelsBefore) + " CONNECT tunnels)");
 
         // group-service registers every device in its customer's group, with the inventory its agent sent
         Map<String, String> hostnames = new HashMap<>();
@@ -216,6 +220,7 @@ class JourneyIT {
         unprotectedWindows = fleet.deviceIds(Fleet.Member::isUnprotectedWindows);
         assertThat(unprotectedWindows).as("the seeded fleet has unprotected Windows machines, and others")
                 .isNotEmpty().hasSizeLessThan(AGENTS);
+        facts.add(unprotectedWindows.size() + " of them Windows without " + SECURITY_PRODUCT);
 
         Map<String, Object> rule = Map.of("op", "AND", "rules", List.of(
                 Map.of("attribute", "os.platform", "operator", "EQ", "value", "WINDOWS"),
@@ -337,9 +342,12 @@ class JourneyIT {
 
         gateway.kill(); // SIGKILL
         await("the agents notice").atMost(EVENTUALLY).pollInterval(POLL).until(() -> fleet.totalFailures() > failuresBefore);
+        long noticed = fleet.totalFailures() - failuresBefore;
         gateway.start();
         gateway.awaitReady();
         Instant restarted = Instant.now();
+        facts.add("agent-gateway killed: " + noticed + " failed check-in(s) before it was restarted, "
+                + (fleet.totalFailures() - failuresBefore) + " until it was ready");
 
         await("every agent is back, directly or through the proxy").atMost(EVENTUALLY).pollInterval(POLL)
                 .untilAsserted(() -> assertThat(fleet.silentSince(restarted)).isEmpty());

@@ -1,4 +1,4 @@
-package io.palisade.e2e.support;
+package io.palisade.local.demo;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -10,7 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * RFC 6238 codes as an authenticator app (or {@code oathtool --totp -b SECRET}) computes them: HMAC-SHA-1, 30-second
- * steps, 6 digits. Written here from the RFC so the journey does not borrow tenant-service's own implementation.
+ * steps, 6 digits — the client side of two-factor sign-in, for the demo's operators and the end-to-end journey.
+ * Written from the RFC, apart from tenant-service's server side, so each checks the other.
  */
 public final class Totp {
 

@@ -1,4 +1,4 @@
-package io.palisade.e2e.support;
+package io.palisade.local.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
