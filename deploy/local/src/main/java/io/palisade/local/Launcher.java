@@ -399,8 +399,13 @@ public final class Launcher {
         Cleanup.register(demo);
         try {
             demo.run(agentPort);
-        } catch (DemoApi.DemoFailure | IOException | UncheckedIOException | io.palisade.simulator.AgentError e) {
-            System.err.println("palisade: the demo could not be set up: " + e.getMessage()
+        } catch (IOException | RuntimeException e) {
+            if (demo.stopped()) {
+                return; // Ctrl-C while it was being set up
+            }
+            boolean expected = e instanceof DemoApi.DemoFailure || e instanceof IOException || e instanceof UncheckedIOException
+                    || e instanceof io.palisade.simulator.AgentError;
+            System.err.println("palisade: the demo could not be set up: " + (expected ? e.getMessage() : e.toString())
                     + " (the services keep running; see .palisade/logs/)");
         }
     }

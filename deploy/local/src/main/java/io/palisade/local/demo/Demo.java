@@ -183,6 +183,11 @@ public final class Demo implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} has begun. */
+    public boolean stopped() {
+        return closed;
+    }
+
     /** Stops the agents (keeping their state) and the proxy. */
     @Override
     public void close() {
