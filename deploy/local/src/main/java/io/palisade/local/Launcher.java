@@ -313,7 +313,7 @@ public final class Launcher {
         for (Service other : SERVICES) {
             int port = intEnv(other.portEnv(), other.defaultPort());
             if (port != other.defaultPort()) {
-                result = result.replace("127.0.0.1:" + other.defaultPort() + "/", "127.0.0.1:" + port + "/");
+                result = result.replaceAll("127\\.0\\.0\\.1:" + other.defaultPort() + "(?!\\d)", "127.0.0.1:" + port);
             }
         }
         return result;
