@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The MSP journey end to end, through the public APIs only, against the packaged services (distributed exposure:
  * TOTP for everyone), a real PostgreSQL and Kafka broker, 50 reference agents — half of them behind an HTTP proxy
- * that wants Basic authentication — and, at the end, Kafka and the agent gateway restarted under load.
+ * that wants Basic authentication — an ESMC 7.0 migration, and, at the end, Kafka and the agent gateway restarted
+ * under load.
  *
  * <p>The steps run in order and build on each other; once one fails the rest are skipped.
  */
@@ -50,8 +51,8 @@ class JourneyIT {
     private static final long FLEET_SEED = 6_000;
     private static final String SECURITY_PRODUCT = SimulatedDevice.SECURITY_PRODUCT;
     private static final String DYNAMIC_GROUP = "Windows without the security product";
-    private static final List<String> OPERATOR_PERMISSIONS = List.of("tenants.read", "groups.read", "groups.write",
-            "devices.read", "devices.write", "installers.write", "tasks.write", "audit.read");
+    private static final List<String> OPERATOR_PERMISSIONS = List.of("tenants.read", "tenants.write", "groups.read",
+            "groups.write", "devices.read", "devices.write", "installers.write", "tasks.write", "migrations.run", "audit.read");
 
     private static Stack stack;
     private static AuthenticatingProxy proxy;
@@ -70,6 +71,8 @@ class JourneyIT {
     private static List<String> unprotectedWindows;
     private static String installTaskId;
     private static String scanTaskId;
+    private static String migrationId;
+    private static String legacyGroupId;
     private static final List<String> facts = new java.util.ArrayList<>();
 
     @BeforeAll
@@ -281,6 +284,81 @@ class JourneyIT {
 
     @Test
     @Order(9)
+    void aLegacy70ExportIsMigratedBesideTheMspTreeAndItsRecommendedMovesPerformed() {
+        // ESMC 7.0 with an imported account: the company becomes a customer of Northwind IT; the legacy groups come
+        // over unchanged beside the MSP tree; moving them into it is recommended, not done
+        Map<String, Object> export = Map.of(
+                "format", "esmc-export", "formatVersion", 1,
+                "server", Map.of("product", "ESMC", "version", "7.0.577.0"),
+                "emaAccount", Map.of("imported", true, "companies", List.of(
+                        Map.of("id", "c1", "name", "Proseware Inc", "type", "CUSTOMER"))),
+                "staticGroups", List.of(
+                        Map.of("id", "g1", "name", "All"),
+                        Map.of("id", "g2", "name", "Proseware laptops", "parentId", "g1"),
+                        Map.of("id", "g3", "name", "Lab machines", "parentId", "g1")),
+                "dynamicGroups", List.of(Map.of("id", "d1", "name", "Legacy Linux servers", "parentId", "g1",
+                        "rule", Map.of("op", "AND", "rules", List.of(
+                                Map.of("attribute", "os.platform", "operator", "EQ", "value", "LINUX"))))),
+                "devices", List.of(
+                        Map.of("id", "u1", "name", "pw-lt-01", "staticGroupId", "g2", "companyId", "c1",
+                                "inventory", Map.of("os", Map.of("platform", "WINDOWS"))),
+                        Map.of("id", "u2", "name", "pw-lt-02", "staticGroupId", "g2", "companyId", "c1",
+                                "inventory", Map.of("os", Map.of("platform", "WINDOWS"))),
+                        Map.of("id", "u3", "name", "lab-01", "staticGroupId", "g3",
+                                "inventory", Map.of("os", Map.of("platform", "LINUX")))));
+        migrationId = nora.migrations().queryParam("targetTenantId", id("Northwind IT")).body(export)
+                .post("/api/v1/migrations").then().statusCode(201)
+                .body("status", equalTo("PLANNED"))
+                .body("plan.tenants", equalTo(1))
+                .body("plan.dynamicGroups", equalTo(1))
+                .body("plan.recommendedMoves", equalTo(1))
+                .extract().path("id");
+        nora.migrations().post("/api/v1/migrations/" + migrationId + "/apply").then().statusCode(202);
+        await("the migration completes").atMost(EVENTUALLY).pollInterval(POLL).untilAsserted(() ->
+                nora.migrations().get("/api/v1/migrations/" + migrationId).then().statusCode(200)
+                        .body("status", equalTo("COMPLETED")));
+
+        List<Map<String, Object>> proseware = nora.tenants().queryParam("under", id("Northwind IT"))
+                .queryParam("q", "Proseware").get("/api/v1/tenants").then().statusCode(200).extract().path("items");
+        assertThat(proseware).singleElement().satisfies(t -> {
+            assertThat(t.get("type")).isEqualTo("CUSTOMER");
+            assertThat(t.get("externalId")).isEqualTo("c1");
+            assertThat(t.get("parentId")).isEqualTo(id("Northwind IT"));
+            tenants.put("Proseware Inc", (String) t.get("id"));
+        });
+        String prosewareGroupId = awaitManagedGroup("Proseware Inc");
+        Map<String, Map<String, Object>> beside = new HashMap<>();
+        List<Map<String, Object>> children = nora.groups().queryParam("parentId", northwindGroupId).queryParam("limit", 500)
+                .get("/api/v1/groups").then().statusCode(200).extract().path("items");
+        children.forEach(g -> beside.put((String) g.get("name"), g));
+        assertThat(beside).containsKeys("Proseware laptops", "Lab machines", "Legacy Linux servers", DYNAMIC_GROUP,
+                "Litware Inc", "Tailspin Toys", "Proseware Inc");
+        assertThat(beside.get("Proseware laptops")).containsEntry("kind", "STATIC").containsEntry("managed", false);
+        assertThat(beside.get("Legacy Linux servers")).containsEntry("kind", "DYNAMIC");
+        legacyGroupId = (String) beside.get("Proseware laptops").get("id");
+        // the legacy dynamic group keeps its rule and works on live inventory at once
+        List<String> linux = fleet.deviceIds(m -> "LINUX".equals(m.device().os().platform()));
+        assertThat(linux).as("the seeded fleet has Linux machines").isNotEmpty();
+        String legacyDynamic = (String) beside.get("Legacy Linux servers").get("id");
+        await("the legacy dynamic group finds the Linux agents").atMost(EVENTUALLY).pollInterval(POLL)
+                .untilAsserted(() -> assertThat(members(nora, legacyDynamic)).containsExactlyInAnyOrderElementsOf(linux));
+
+        List<Map<String, Object>> moves = nora.migrations().get("/api/v1/migrations/" + migrationId + "/moves").then()
+                .statusCode(200).extract().path("items");
+        assertThat(moves).singleElement().satisfies(m -> {
+            assertThat(m).containsEntry("kind", "GROUP").containsEntry("legacyId", "g2").containsEntry("companyId", "c1")
+                    .containsEntry("status", "RECOMMENDED");
+        });
+        nora.migrations().body(Map.of("moves", "ALL")).post("/api/v1/migrations/" + migrationId + "/moves").then()
+                .statusCode(202).body("performed", equalTo(1));
+        nora.groups().get("/api/v1/groups/" + legacyGroupId).then().statusCode(200)
+                .body("parentId", equalTo(prosewareGroupId));
+        nora.migrations().body(Map.of("moves", "ALL")).post("/api/v1/migrations/" + migrationId + "/moves").then()
+                .statusCode(202).body("performed", equalTo(0));
+    }
+
+    @Test
+    @Order(10)
     void anOperatorOfTheSiblingMspSeesNoneOfIt() {
         Map<String, Object> missing = problem(sam.groups().get("/api/v1/groups/" + UUID.randomUUID()));
         assertThat(missing.get("status")).isEqualTo(404);
@@ -302,12 +380,15 @@ class JourneyIT {
         sam.gateway().get("/api/v1/installers/" + installerId).then().statusCode(404);
         sam.gateway().post("/api/v1/devices/" + fleet.deviceIds().get(0) + "/revoke").then().statusCode(404);
         sam.tenants().get("/api/v1/tenants/" + id("Litware Inc")).then().statusCode(404);
+        sam.migrations().get("/api/v1/migrations/" + migrationId).then().statusCode(404);
+        sam.migrations().post("/api/v1/migrations/" + migrationId + "/apply").then().statusCode(404);
+        sam.groups().get("/api/v1/groups/" + legacyGroupId).then().statusCode(404);
         List<String> samsTenants = sam.tenants().get("/api/v1/tenants").then().statusCode(200).extract().path("items.name");
         assertThat(samsTenants).containsExactlyInAnyOrder("Contoso Services", "Wide World Importers");
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void kafkaRestartedMidJourneyLosesNothing() {
         Map<String, Integer> installCounts = counts(nora, installTaskId);
 
@@ -333,7 +414,7 @@ class JourneyIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void agentGatewayKilledAndRestartedLosesNothing() {
         Map<String, Integer> installCounts = counts(nora, installTaskId);
         Map<String, Integer> scanCounts = counts(nora, scanTaskId);

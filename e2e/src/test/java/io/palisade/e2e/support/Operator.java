@@ -106,6 +106,10 @@ public final class Operator {
         return at(stack.gatewayUrl());
     }
 
+    public RequestSpecification migrations() {
+        return at(stack.migrationUrl());
+    }
+
     private RequestSpecification at(String baseUrl) {
         RequestSpecification spec = given().baseUri(baseUrl).contentType(ContentType.JSON);
         return token == null ? spec : spec.header("Authorization", "Bearer " + token);

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The suite on one machine: the harness's PostgreSQL (a database per service) and Kafka broker, and the packaged
+ * The suite on one machine: the harness's PostgreSQL (a database per service) and Kafka broker, and the four packaged
  * services as child processes, configured for the <em>distributed</em> exposure (operator APIs open to every network,
  * TOTP mandatory) on free ports. The agent gateway tells agents to check in every 2 s so the journey moves quickly.
  */
@@ -40,7 +40,7 @@ public final class Stack implements AutoCloseable {
         this.root = root;
         this.logs = root.resolve("e2e").resolve("target").resolve("e2e-logs");
         this.postgres = SharedInfrastructure.postgres("palisade_tenant");
-        for (String db : List.of("palisade_group", "palisade_gateway")) {
+        for (String db : List.of("palisade_group", "palisade_gateway", "palisade_migration")) {
             postgres.createDatabaseIfMissing(db);
         }
         this.kafka = SharedInfrastructure.kafka();
@@ -66,6 +66,10 @@ public final class Stack implements AutoCloseable {
                     "PALISADE_GATEWAY_AGENT_CHECK_IN_INTERVAL", CHECK_IN_INTERVAL,
                     // 2 s check-ins and the retries after a restart stay far below this
                     "PALISADE_GATEWAY_LIMITS_CHECKINS_PER_DEVICE_PER_MINUTE", "600"));
+            stack.add("migration-service", stack.freePort(), "palisade_migration", Map.of(
+                    "PALISADE_TOKENS_JWKS_URL", jwks,
+                    "PALISADE_MIGRATION_TENANT_SERVICE_URL", "http://127.0.0.1:" + tenantPort,
+                    "PALISADE_MIGRATION_GROUP_SERVICE_URL", stack.service("group-service").url()));
             stack.services.values().forEach(ServiceProcess::start);
             stack.services.values().forEach(ServiceProcess::awaitReady);
             return stack;
@@ -108,6 +112,10 @@ public final class Stack implements AutoCloseable {
 
     public String gatewayUrl() {
         return service("agent-gateway").url();
+    }
+
+    public String migrationUrl() {
+        return service("migration-service").url();
     }
 
     /** The agent endpoint (TLS). */
