@@ -359,23 +359,23 @@ public final class Launcher {
         String nl = System.lineSeparator();
         StringBuilder sb = new StringBuilder(nl).append("Palisade is up.").append(nl).append(nl);
         for (RunningService rs : services) {
-            sb.append(String.format("  %-17s%s%n", rs.service().name(), rs.url()));
-            sb.append(String.format("  %-17s  OpenAPI  %s/q/openapi%n", "", rs.url()));
-            sb.append(String.format("  %-17s  health   %s/q/health/ready  (all checks: %s/q/health)%n", "",
+            sb.append(String.format("  %-19s%s%n", rs.service().name(), rs.url()));
+            sb.append(String.format("  %-19s  OpenAPI  %s/q/openapi%n", "", rs.url()));
+            sb.append(String.format("  %-19s  health   %s/q/health/ready  (all checks: %s/q/health)%n", "",
                     rs.url(), rs.url()));
             for (ExtraPort extra : rs.service().extraPorts()) {
-                sb.append(String.format("  %-17s  %-8s %s://127.0.0.1:%d%n", "", extra.what(), extra.scheme(),
+                sb.append(String.format("  %-19s  %-8s %s://127.0.0.1:%d%n", "", extra.what(), extra.scheme(),
                         intEnv(extra.env(), extra.defaultPort())));
             }
         }
         if (services.isEmpty()) {
             sb.append("  (no service is built yet: run ./mvnw -DskipTests package)").append(nl);
         }
-        sb.append(String.format("  %-17s%s:%d  user %s%s%s%n", "PostgreSQL", db.host(), db.port(), db.user(),
+        sb.append(String.format("  %-19s%s:%d  user %s%s%s%n", "PostgreSQL", db.host(), db.port(), db.user(),
                 db.external() ? "" : ", password " + db.password(), db.external() ? "  (PALISADE_DB_URL)" : ""));
-        sb.append(String.format("  %-17s%s%n", "Kafka", bootstrap));
-        sb.append(String.format("  %-17s%s%n", "Logs", logs));
-        sb.append(String.format("  %-17susername admin, password %s%s%n", "Bootstrap admin", secrets.adminPassword(),
+        sb.append(String.format("  %-19s%s%n", "Kafka", bootstrap));
+        sb.append(String.format("  %-19s%s%n", "Logs", logs));
+        sb.append(String.format("  %-19susername admin, password %s%s%n", "Bootstrap admin", secrets.adminPassword(),
                 secrets.adminFromEnv() ? "  (from PALISADE_BOOTSTRAP_ADMIN_PASSWORD)" : "  (in .palisade/secrets.env)"));
         sb.append(nl).append("Press Ctrl-C or run ./palisade down to stop.");
         System.out.println(sb);
@@ -589,13 +589,13 @@ public final class Launcher {
             int code = healthStatus(URI.create(url + "/q/health/ready"));
             String health = code == 200 ? "ready" : code < 0 ? "not responding" : "not ready (HTTP " + code + ")";
             allReady &= code == 200;
-            System.out.printf("  %-17s%-28s%s%n", name, url, health);
+            System.out.printf("  %-19s%-28s%s%n", name, url, health);
         }
         String postgres = st.getProperty("postgres", "?");
-        System.out.printf("  %-17s%-28s%s%n", "PostgreSQL", postgres, reachable(postgres));
+        System.out.printf("  %-19s%-28s%s%n", "PostgreSQL", postgres, reachable(postgres));
         String kafka = st.getProperty("kafka", "?");
-        System.out.printf("  %-17s%-28s%s%n", "Kafka", kafka, reachable(kafka.split(",")[0]));
-        System.out.printf("  %-17s%s%n", "Logs", logs);
+        System.out.printf("  %-19s%-28s%s%n", "Kafka", kafka, reachable(kafka.split(",")[0]));
+        System.out.printf("  %-19s%s%n", "Logs", logs);
         return allReady ? 0 : 1;
     }
 

@@ -80,6 +80,8 @@ public final class DemoGuide {
         sb.append("  curl -s \"$API/audit?limit=5\" -H \"$H\"                          # who did what").append(nl);
         sb.append("  # an operator of another branch of the tree gets 404 for all of it, e.g. li.wei (Harbor IT North)")
                 .append(nl);
+        sb.append("  # bring an ESMC 7.x installation along: migration-service/README.md (Running), as ").append(first.username())
+                .append(nl);
         sb.append("  # agent-simulator/README.md runs more agents: java -jar agent-simulator/target/agent-simulator.jar swarm …")
                 .append(nl);
         return sb.toString();

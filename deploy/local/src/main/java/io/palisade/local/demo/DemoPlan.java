@@ -37,7 +37,8 @@ public record DemoPlan(List<Node> tenants, List<Staff> operators, String dynamic
     /** What an operator may do. */
     public enum Role {
         FULL("Full access", List.of("tenants.read", "tenants.write", "operators.read", "operators.write", "groups.read",
-                "groups.write", "devices.read", "devices.write", "installers.write", "tasks.write", "audit.read")),
+                "groups.write", "devices.read", "devices.write", "installers.write", "tasks.write", "migrations.run",
+                "audit.read")),
         READ_ONLY("Read only", List.of("tenants.read", "groups.read", "devices.read", "audit.read"));
 
         private final String setName;
