@@ -49,7 +49,15 @@ final class ApplyJob {
     private record Place(UUID groupId, UUID tenantId) {
     }
 
+    /** The run lost its lease (it stalled longer than the lease and another run took the job): it stops at once. */
+    private static final class LostLease extends RuntimeException {
+        LostLease() {
+            super("lease lost", null, false, false);
+        }
+    }
+
     private final UUID id;
+    private final UUID run;
     private final String token;
     private final MigrationRepository migrations;
     private final ItemRepository items;
@@ -62,9 +70,10 @@ final class ApplyJob {
     private MigrationRow job;
     private long lastRenewal;
 
-    ApplyJob(UUID id, String token, MigrationRepository migrations, ItemRepository items, TenantApi tenants, GroupApi groups,
+    ApplyJob(UUID id, UUID run, String token, MigrationRepository migrations, ItemRepository items, TenantApi tenants, GroupApi groups,
              MigrationSettings settings, CrashPoints crashes) {
         this.id = id;
+        this.run = run;
         this.token = token;
         this.migrations = migrations;
         this.items = items;
@@ -100,8 +109,10 @@ final class ApplyJob {
                 report.put("notImported", new JsonObject().put("devices", devices)
                         .put("reason", "device records awaiting their agent are not created by this version of apply"));
             }
-            migrations.finish(id, "COMPLETED", report).await().indefinitely();
+            migrations.finish(id, run, "COMPLETED", report).await().indefinitely();
             LOG.infof("Migration %s completed", id);
+        } catch (LostLease lost) {
+            LOG.warnf("Migration %s: this run lost its lease to another; it stops", id);
         } catch (CrashPoints.SimulatedCrash crash) {
             LOG.warnf("Migration %s: %s; the job stops here without a word, as a killed process would", id, crash.getMessage());
         } catch (Stop stop) {
@@ -118,7 +129,7 @@ final class ApplyJob {
         report.put("failedAt", Instant.now().toString()).put("resume", "fix the cause, then POST /api/v1/migrations/" + id
                 + "/apply again: it resumes where it stopped and creates nothing twice");
         try {
-            migrations.finish(id, "FAILED", report).await().indefinitely();
+            migrations.finish(id, run, "FAILED", report).await().indefinitely();
         } catch (RuntimeException e) {
             LOG.errorf(e, "Migration %s: could not record its failure; its lease runs out instead", id);
         }
@@ -126,7 +137,9 @@ final class ApplyJob {
 
     private void renewLease() {
         if (System.nanoTime() - lastRenewal > settings.lease().toNanos() / 3) {
-            migrations.renew(id, settings.lease()).await().indefinitely();
+            if (!migrations.renew(id, settings.lease(), run).await().indefinitely()) {
+                throw new LostLease();
+            }
             lastRenewal = System.nanoTime();
         }
     }
