@@ -160,16 +160,19 @@ final class ApplyJob {
     }
 
     /**
-     * The static groups from {@code start} on that can go to group-service in one batch: consecutive, never
-     * attempted before, and none under another of the same wave (their parents are all created already).
+     * The groups from {@code start} on that can go to group-service in one batch: of one kind (static or dynamic),
+     * consecutive, never attempted before, and none under another of the same wave (their parents exist already).
      */
     private static List<JobItem> wave(List<JobItem> batch, int start) {
         List<JobItem> wave = new java.util.ArrayList<>();
+        String kind = batch.get(start).kind();
+        if (!Plan.Kind.STATIC_GROUP.name().equals(kind) && !Plan.Kind.DYNAMIC_GROUP.name().equals(kind)) {
+            return wave;
+        }
         java.util.Set<String> inWave = new java.util.HashSet<>();
         for (int i = start; i < batch.size() && wave.size() < MAX_WAVE; i++) {
             JobItem item = batch.get(i);
-            if (!Plan.Kind.STATIC_GROUP.name().equals(item.kind()) || !JobItem.PENDING.equals(item.state())
-                    || inWave.contains(item.parentRef())) {
+            if (!kind.equals(item.kind()) || !JobItem.PENDING.equals(item.state()) || inWave.contains(item.parentRef())) {
                 break;
             }
             wave.add(item);
@@ -179,19 +182,28 @@ final class ApplyJob {
     }
 
     /**
-     * Creates a wave of static groups with one call. The items are marked ATTEMPTED together before the call and
-     * DONE together after it, so a run that dies in between looks each of them up on resume. A batch refused as a
-     * whole (a name taken) creates nothing: its items go back to PENDING and are created one by one, which names
-     * the one at fault.
+     * Creates a wave of groups with one call. The items are marked ATTEMPTED together before the call and DONE
+     * together after it, so a run that dies in between looks each of them up on resume. (Dynamic groups get their
+     * templates first, one by one, as in {@link #template}.) A batch refused as a whole (a name taken) creates
+     * nothing: static items go back to PENDING, and every item is then created one by one, which names the one at
+     * fault (a dynamic group is adopted only with its own template, so never a foreign one).
      */
     private void createWave(List<JobItem> wave) {
+        String kind = wave.get(0).kind();
+        boolean dynamic = Plan.Kind.DYNAMIC_GROUP.name().equals(kind);
         List<GroupApi.NewGroup> entries = new java.util.ArrayList<>();
+        List<Place> parents = new java.util.ArrayList<>();
+        List<UUID> templates = new java.util.ArrayList<>();
         for (JobItem item : wave) {
             Place parent = place(item, item.parentRef());
-            entries.add(new GroupApi.NewGroup(item.name(), parent.groupId(), "STATIC", null));
+            UUID template = dynamic ? template(item, parent) : null;
+            renewLease();
+            parents.add(parent);
+            templates.add(template);
+            entries.add(new GroupApi.NewGroup(item.name(), parent.groupId(), dynamic ? "DYNAMIC" : "STATIC", template));
         }
         List<String> ids = wave.stream().map(JobItem::legacyId).toList();
-        items.states(id, Plan.Kind.STATIC_GROUP.name(), ids, JobItem.ATTEMPTED).await().indefinitely();
+        items.states(id, kind, ids, JobItem.ATTEMPTED).await().indefinitely();
         wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
         RemoteCall.Answer answer = call(wave.get(0), () -> groups.createAll(token, entries));
         wave.forEach(item -> crashes.check(item, Point.AFTER_CALL));
@@ -201,13 +213,17 @@ final class ApplyJob {
             for (int i = 0; i < wave.size(); i++) {
                 done.add(new Object[] {wave.get(i).legacyId(), created.get(i).id(), created.get(i).tenantId()});
             }
-            items.doneAll(id, Plan.Kind.STATIC_GROUP.name(), done).await().indefinitely();
+            items.doneAll(id, kind, done).await().indefinitely();
         } else if (answer.status() == 409 || answer.status() == 400) {
-            items.states(id, Plan.Kind.STATIC_GROUP.name(), ids, JobItem.PENDING).await().indefinitely();
-            for (JobItem item : wave) {
-                JobItem pending = new JobItem(item.kind(), item.legacyId(), item.order(), item.name(), item.tenantType(),
-                        item.parentRef(), item.ruleJson(), item.idempotencyKey(), JobItem.PENDING, null, null, null);
-                apply(pending);
+            if (!dynamic) {
+                items.states(id, kind, ids, JobItem.PENDING).await().indefinitely();
+            }
+            for (int i = 0; i < wave.size(); i++) {
+                JobItem item = wave.get(i);
+                JobItem again = new JobItem(item.kind(), item.legacyId(), item.order(), item.name(), item.tenantType(),
+                        item.parentRef(), item.ruleJson(), item.idempotencyKey(), dynamic ? JobItem.ATTEMPTED : JobItem.PENDING,
+                        null, templates.get(i), null);
+                group(again, parents.get(i), dynamic ? "DYNAMIC" : "STATIC", templates.get(i));
             }
         } else {
             throw refused(wave.get(0), "group-service (a batch of " + wave.size() + " groups)", answer);
