@@ -1,5 +1,8 @@
 package io.palisade.local;
 
+import io.palisade.local.demo.Demo;
+import io.palisade.local.demo.DemoApi;
+import io.palisade.local.demo.Tinyproxy;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -192,10 +195,6 @@ public final class Launcher {
         }
         checkPorts(claims);
 
-        if (demo) {
-            System.out.println("--demo: demo seeding arrives with the end-to-end issue.");
-        }
-
         // PostgreSQL
         DbServer db;
         if (dbUrl == null) {
@@ -251,9 +250,11 @@ public final class Launcher {
         }
         services.watch();
         writeState(services.all(), db, bootstrap);
-        Cleanup.register(new Step("banner", () -> System.out.println(System.lineSeparator() + "Stopping Palisade ...")));
-
         printSummary(services.all(), db, bootstrap, secrets);
+        if (demo) {
+            runDemo(services.all(), secrets);
+        }
+        Cleanup.register(new Step("banner", () -> System.out.println(System.lineSeparator() + "Stopping Palisade ...")));
         try {
             new CountDownLatch(1).await(); // until Ctrl-C / SIGTERM; the shutdown hook stops everything
         } catch (InterruptedException e) {
@@ -300,11 +301,26 @@ public final class Launcher {
         e.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         e.put("PALISADE_BOOTSTRAP_ADMIN_PASSWORD", secrets.adminPassword());
         e.put("PALISADE_MASTER_KEY", secrets.masterKey());
-        e.putAll(s.extraEnv());
+        s.extraEnv().forEach((k, v) -> e.put(k, withConfiguredPorts(v)));
         for (ExtraPort extra : s.extraPorts()) {
             e.put(extra.env(), Integer.toString(intEnv(extra.env(), extra.defaultPort())));
         }
         return e;
+    }
+
+    /**
+     * Rewrites another service's default address in a setting ({@code http://127.0.0.1:8081/api/v1/auth/jwks}) to the
+     * port it really runs on ({@code PALISADE_TENANT_SERVICE_PORT}).
+     */
+    String withConfiguredPorts(String value) {
+        String result = value;
+        for (Service other : SERVICES) {
+            int port = intEnv(other.portEnv(), other.defaultPort());
+            if (port != other.defaultPort()) {
+                result = result.replaceAll("127\\.0\\.0\\.1:" + other.defaultPort() + "(?!\\d)", "127.0.0.1:" + port);
+            }
+        }
+        return result;
     }
 
     /** Waits for /q/health/ready = 200; returns null when ready, else what went wrong. */
@@ -363,6 +379,39 @@ public final class Launcher {
                 secrets.adminFromEnv() ? "  (from PALISADE_BOOTSTRAP_ADMIN_PASSWORD)" : "  (in .palisade/secrets.env)"));
         sb.append(nl).append("Press Ctrl-C or run ./palisade down to stop.");
         System.out.println(sb);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------- demo
+
+    /**
+     * {@code --demo}: seeds the demo through the running services' APIs and starts its agents (in this JVM). A demo
+     * that cannot be set up is reported; the services keep running.
+     */
+    private void runDemo(List<RunningService> running, Secrets secrets) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        running.forEach(rs -> urls.put(rs.service().name(), rs.url()));
+        for (String needed : List.of("tenant-service", "group-service", "agent-gateway")) {
+            if (!urls.containsKey(needed)) {
+                System.err.println("palisade: --demo needs " + needed + ", which is not built; no demo this time.");
+                return;
+            }
+        }
+        int agentPort = intEnv("PALISADE_GATEWAY_AGENT_PORT", 8443);
+        Demo demo = new Demo(state.resolve("demo"), new DemoApi.Urls(urls.get("tenant-service"), urls.get("group-service"),
+                urls.get("agent-gateway"), "https://127.0.0.1:" + agentPort), secrets.adminPassword(),
+                Tinyproxy.find(env.get("PATH")), System.out);
+        Cleanup.register(demo);
+        try {
+            demo.run(agentPort);
+        } catch (IOException | RuntimeException e) {
+            if (demo.stopped()) {
+                return; // Ctrl-C while it was being set up
+            }
+            boolean expected = e instanceof DemoApi.DemoFailure || e instanceof IOException || e instanceof UncheckedIOException
+                    || e instanceof io.palisade.simulator.AgentError;
+            System.err.println("palisade: the demo could not be set up: " + (expected ? e.getMessage() : e.toString())
+                    + " (the services keep running; see .palisade/logs/)");
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------- services

@@ -39,6 +39,19 @@ class LauncherTest {
     }
 
     @Test
+    void settingsThatNameAnotherServiceFollowItsConfiguredPort() {
+        Launcher moved = new Launcher(Path.of("."), Map.of("PALISADE_TENANT_SERVICE_PORT", "18081"));
+        assertEquals("http://127.0.0.1:18081/api/v1/auth/jwks",
+                moved.withConfiguredPorts("http://127.0.0.1:8081/api/v1/auth/jwks"));
+        assertEquals("http://127.0.0.1:18081", moved.withConfiguredPorts("http://127.0.0.1:8081"));
+        assertEquals("http://127.0.0.1:80810", moved.withConfiguredPorts("http://127.0.0.1:80810"));
+        assertEquals("http://127.0.0.1:8082/x", moved.withConfiguredPorts("http://127.0.0.1:8082/x"));
+        Launcher defaults = new Launcher(Path.of("."), Map.of());
+        assertEquals("http://127.0.0.1:8081/api/v1/auth/jwks",
+                defaults.withConfiguredPorts("http://127.0.0.1:8081/api/v1/auth/jwks"));
+    }
+
+    @Test
     void secretsAreGeneratedOnceWithMode600AndTheEnvironmentWins(@TempDir Path home) throws Exception {
         Files.createDirectories(home.resolve(".palisade"));
         Launcher.Secrets first = new Launcher(home, Map.of()).loadOrCreateSecrets();
