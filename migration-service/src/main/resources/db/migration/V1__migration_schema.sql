@@ -12,6 +12,7 @@ create table migration (
     initiated_by    uuid not null,
     plan            jsonb,
     report          jsonb,
+    runner          uuid,                   -- while RUNNING: the run that holds the job (a new claim replaces it)
     lease_until     timestamptz,            -- while RUNNING: the runner renews it; an expired lease means it died
     created_at      timestamptz not null default now(),
     updated_at      timestamptz not null default now()

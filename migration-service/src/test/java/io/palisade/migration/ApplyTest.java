@@ -238,6 +238,44 @@ class ApplyTest {
     }
 
     @Test
+    void aBatchOfDynamicGroupsWithATakenNameFailsNamingItAndResumes() {
+        Target t = distributor();
+        String targetGroup = managedGroup(t);
+        String json = Exports.esmc("7.2.0").staticGroup("g1", "All", null, null)
+                .dynamicGroup("d1", "Linux", "g1", all(condition("os.platform", "EQ", "LINUX")))
+                .dynamicGroup("d2", "Mac", "g1", all(condition("os.platform", "EQ", "MACOS")))
+                .dynamicGroup("d3", "Windows", "g1", all(condition("os.platform", "EQ", "WINDOWS"))).json();
+        String squatter = World.groupApi(t.token()).body(Map.of("name", "Mac", "parentId", targetGroup, "kind", "STATIC"))
+                .post("/api/v1/groups").then().statusCode(201).extract().path("id");
+        String id = plan(t, json);
+        apply(t, id);
+        JsonPath failed = awaitStatus(t, id, "FAILED");
+        assertThat(failed.getString("report.failedItem.legacyId")).isEqualTo("d2");
+        assertThat(failed.getString("report.reason")).contains("Mac");
+        World.groupApi(t.token()).delete("/api/v1/groups/" + squatter).then().statusCode(204);
+        apply(t, id);
+        JsonPath done = awaitStatus(t, id, "COMPLETED");
+        assertThat(done.getInt("progress.dynamicGroups.done")).isEqualTo(3);
+        List<String> snapshot = Snapshot.of(t.token(), t.tenantId());
+        assertThat(snapshot.stream().filter(g -> g.contains(" DYNAMIC "))).hasSize(3);
+        assertThat(World.templatesOf(t.token(), t.tenantId())).hasSize(3);
+    }
+
+    static String managedGroup(Target t) {
+        String[] found = new String[1];
+        Awaitility.await("group-service mirrors the new distributor").atMost(Duration.ofSeconds(30)).until(() -> {
+            if (World.groupApi(t.token()).get("/api/v1/groups?tenantId=" + t.tenantId()).statusCode() != 200) {
+                return false;
+            }
+            found[0] = World.groupsOf(t.token(), t.tenantId()).stream()
+                    .filter(g -> Boolean.TRUE.equals(g.get("managed")) && t.tenantId().equals(g.get("tenantId")))
+                    .findFirst().map(g -> g.get("id").toString()).orElse(null);
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    @Test
     void concurrentApplyCallsRunOneJob() throws Exception {
         Target reference = distributor();
         String ref = plan(reference, esmc70().json());

@@ -49,7 +49,15 @@ final class ApplyJob {
     private record Place(UUID groupId, UUID tenantId) {
     }
 
+    /** The run lost its lease (it stalled longer than the lease and another run took the job): it stops at once. */
+    private static final class LostLease extends RuntimeException {
+        LostLease() {
+            super("lease lost", null, false, false);
+        }
+    }
+
     private final UUID id;
+    private final UUID run;
     private final String token;
     private final MigrationRepository migrations;
     private final ItemRepository items;
@@ -62,9 +70,10 @@ final class ApplyJob {
     private MigrationRow job;
     private long lastRenewal;
 
-    ApplyJob(UUID id, String token, MigrationRepository migrations, ItemRepository items, TenantApi tenants, GroupApi groups,
+    ApplyJob(UUID id, UUID run, String token, MigrationRepository migrations, ItemRepository items, TenantApi tenants, GroupApi groups,
              MigrationSettings settings, CrashPoints crashes) {
         this.id = id;
+        this.run = run;
         this.token = token;
         this.migrations = migrations;
         this.items = items;
@@ -100,8 +109,10 @@ final class ApplyJob {
                 report.put("notImported", new JsonObject().put("devices", devices)
                         .put("reason", "device records awaiting their agent are not created by this version of apply"));
             }
-            migrations.finish(id, "COMPLETED", report).await().indefinitely();
+            migrations.finish(id, run, "COMPLETED", report).await().indefinitely();
             LOG.infof("Migration %s completed", id);
+        } catch (LostLease lost) {
+            LOG.warnf("Migration %s: this run lost its lease to another; it stops", id);
         } catch (CrashPoints.SimulatedCrash crash) {
             LOG.warnf("Migration %s: %s; the job stops here without a word, as a killed process would", id, crash.getMessage());
         } catch (Stop stop) {
@@ -118,7 +129,7 @@ final class ApplyJob {
         report.put("failedAt", Instant.now().toString()).put("resume", "fix the cause, then POST /api/v1/migrations/" + id
                 + "/apply again: it resumes where it stopped and creates nothing twice");
         try {
-            migrations.finish(id, "FAILED", report).await().indefinitely();
+            migrations.finish(id, run, "FAILED", report).await().indefinitely();
         } catch (RuntimeException e) {
             LOG.errorf(e, "Migration %s: could not record its failure; its lease runs out instead", id);
         }
@@ -126,7 +137,9 @@ final class ApplyJob {
 
     private void renewLease() {
         if (System.nanoTime() - lastRenewal > settings.lease().toNanos() / 3) {
-            migrations.renew(id, settings.lease()).await().indefinitely();
+            if (!migrations.renew(id, settings.lease(), run).await().indefinitely()) {
+                throw new LostLease();
+            }
             lastRenewal = System.nanoTime();
         }
     }
@@ -147,16 +160,19 @@ final class ApplyJob {
     }
 
     /**
-     * The static groups from {@code start} on that can go to group-service in one batch: consecutive, never
-     * attempted before, and none under another of the same wave (their parents are all created already).
+     * The groups from {@code start} on that can go to group-service in one batch: of one kind (static or dynamic),
+     * consecutive, never attempted before, and none under another of the same wave (their parents exist already).
      */
     private static List<JobItem> wave(List<JobItem> batch, int start) {
         List<JobItem> wave = new java.util.ArrayList<>();
+        String kind = batch.get(start).kind();
+        if (!Plan.Kind.STATIC_GROUP.name().equals(kind) && !Plan.Kind.DYNAMIC_GROUP.name().equals(kind)) {
+            return wave;
+        }
         java.util.Set<String> inWave = new java.util.HashSet<>();
         for (int i = start; i < batch.size() && wave.size() < MAX_WAVE; i++) {
             JobItem item = batch.get(i);
-            if (!Plan.Kind.STATIC_GROUP.name().equals(item.kind()) || !JobItem.PENDING.equals(item.state())
-                    || inWave.contains(item.parentRef())) {
+            if (!kind.equals(item.kind()) || !JobItem.PENDING.equals(item.state()) || inWave.contains(item.parentRef())) {
                 break;
             }
             wave.add(item);
@@ -166,19 +182,28 @@ final class ApplyJob {
     }
 
     /**
-     * Creates a wave of static groups with one call. The items are marked ATTEMPTED together before the call and
-     * DONE together after it, so a run that dies in between looks each of them up on resume. A batch refused as a
-     * whole (a name taken) creates nothing: its items go back to PENDING and are created one by one, which names
-     * the one at fault.
+     * Creates a wave of groups with one call. The items are marked ATTEMPTED together before the call and DONE
+     * together after it, so a run that dies in between looks each of them up on resume. (Dynamic groups get their
+     * templates first, one by one, as in {@link #template}.) A batch refused as a whole (a name taken) creates
+     * nothing: static items go back to PENDING, and every item is then created one by one, which names the one at
+     * fault (a dynamic group is adopted only with its own template, so never a foreign one).
      */
     private void createWave(List<JobItem> wave) {
+        String kind = wave.get(0).kind();
+        boolean dynamic = Plan.Kind.DYNAMIC_GROUP.name().equals(kind);
         List<GroupApi.NewGroup> entries = new java.util.ArrayList<>();
+        List<Place> parents = new java.util.ArrayList<>();
+        List<UUID> templates = new java.util.ArrayList<>();
         for (JobItem item : wave) {
             Place parent = place(item, item.parentRef());
-            entries.add(new GroupApi.NewGroup(item.name(), parent.groupId(), "STATIC", null));
+            UUID template = dynamic ? template(item, parent) : null;
+            renewLease();
+            parents.add(parent);
+            templates.add(template);
+            entries.add(new GroupApi.NewGroup(item.name(), parent.groupId(), dynamic ? "DYNAMIC" : "STATIC", template));
         }
         List<String> ids = wave.stream().map(JobItem::legacyId).toList();
-        items.states(id, Plan.Kind.STATIC_GROUP.name(), ids, JobItem.ATTEMPTED).await().indefinitely();
+        items.states(id, kind, ids, JobItem.ATTEMPTED).await().indefinitely();
         wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
         RemoteCall.Answer answer = call(wave.get(0), () -> groups.createAll(token, entries));
         wave.forEach(item -> crashes.check(item, Point.AFTER_CALL));
@@ -188,13 +213,17 @@ final class ApplyJob {
             for (int i = 0; i < wave.size(); i++) {
                 done.add(new Object[] {wave.get(i).legacyId(), created.get(i).id(), created.get(i).tenantId()});
             }
-            items.doneAll(id, Plan.Kind.STATIC_GROUP.name(), done).await().indefinitely();
+            items.doneAll(id, kind, done).await().indefinitely();
         } else if (answer.status() == 409 || answer.status() == 400) {
-            items.states(id, Plan.Kind.STATIC_GROUP.name(), ids, JobItem.PENDING).await().indefinitely();
-            for (JobItem item : wave) {
-                JobItem pending = new JobItem(item.kind(), item.legacyId(), item.order(), item.name(), item.tenantType(),
-                        item.parentRef(), item.ruleJson(), item.idempotencyKey(), JobItem.PENDING, null, null, null);
-                apply(pending);
+            if (!dynamic) {
+                items.states(id, kind, ids, JobItem.PENDING).await().indefinitely();
+            }
+            for (int i = 0; i < wave.size(); i++) {
+                JobItem item = wave.get(i);
+                JobItem again = new JobItem(item.kind(), item.legacyId(), item.order(), item.name(), item.tenantType(),
+                        item.parentRef(), item.ruleJson(), item.idempotencyKey(), dynamic ? JobItem.ATTEMPTED : JobItem.PENDING,
+                        null, templates.get(i), null);
+                group(again, parents.get(i), dynamic ? "DYNAMIC" : "STATIC", templates.get(i));
             }
         } else {
             throw refused(wave.get(0), "group-service (a batch of " + wave.size() + " groups)", answer);

@@ -51,9 +51,9 @@ public class ApplyRunner {
                 e -> LOG.warn("Could not remove abandoned uploads", e));
     }
 
-    /** Runs the claimed job {@code id} with the operator's {@code token}. */
-    public void start(UUID id, String token) {
-        executor.submit(() -> new ApplyJob(id, token, migrations, items, tenants, groups, settings, crashes).run());
+    /** Runs the job {@code id}, claimed by {@code run}, with the operator's {@code token}. */
+    public void start(UUID id, UUID run, String token) {
+        executor.submit(() -> new ApplyJob(id, run, token, migrations, items, tenants, groups, settings, crashes).run());
     }
 
     @PreDestroy

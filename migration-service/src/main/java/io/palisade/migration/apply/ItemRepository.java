@@ -61,16 +61,17 @@ public class ItemRepository {
                 .execute(Tuple.of(migration, ref.substring(2))).map(rows -> rows.size() == 0 ? null : JobItem.of(rows.iterator().next()));
     }
 
+    /** Moves an item to {@code state}; DONE is final (a stale run can never take it back). */
     public Uni<Void> state(UUID migration, JobItem item, String state) {
         return pool.preparedQuery("update job_item set state = $4, error = null, updated_at = now() "
-                        + "where migration_id = $1 and kind = $2 and legacy_id = $3")
+                        + "where migration_id = $1 and kind = $2 and legacy_id = $3 and state <> 'DONE'")
                 .execute(Tuple.of(migration, item.kind(), item.legacyId(), state)).replaceWithVoid();
     }
 
     /** Sets the state of several items of one kind at once (a batch about to be sent, or sent back). */
     public Uni<Void> states(UUID migration, String kind, List<String> legacyIds, String state) {
         return pool.preparedQuery("update job_item set state = $4, error = null, updated_at = now() "
-                        + "where migration_id = $1 and kind = $2 and legacy_id = any($3)")
+                        + "where migration_id = $1 and kind = $2 and legacy_id = any($3) and state <> 'DONE'")
                 .execute(Tuple.of(migration, kind, legacyIds.toArray(new String[0]), state)).replaceWithVoid();
     }
 
@@ -98,7 +99,7 @@ public class ItemRepository {
 
     public Uni<Void> failed(UUID migration, JobItem item, String error) {
         return pool.preparedQuery("update job_item set state = 'FAILED', error = $4, updated_at = now() "
-                        + "where migration_id = $1 and kind = $2 and legacy_id = $3")
+                        + "where migration_id = $1 and kind = $2 and legacy_id = $3 and state <> 'DONE'")
                 .execute(Tuple.of(migration, item.kind(), item.legacyId(), error)).replaceWithVoid();
     }
 }

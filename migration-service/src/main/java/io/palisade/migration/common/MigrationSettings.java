@@ -38,8 +38,11 @@ public interface MigrationSettings {
     @WithDefault("60s")
     Duration mirrorTimeout();
 
-    /** How long a running job's lease lasts without renewal; a job whose lease ran out has died and may be resumed. */
-    @WithDefault("30s")
+    /**
+     * How long a running job's lease lasts without renewal; a job whose lease ran out has died and may be resumed.
+     * Longer than {@link #callTimeout()}: the runner renews between calls.
+     */
+    @WithDefault("60s")
     Duration lease();
 
     /** Test hook: lets tests stop an apply dead at chosen points ({@code CrashPoints}); never on in production. */

@@ -79,22 +79,24 @@ public class MigrationRepository {
      * Claims the job for a runner: PLANNED, FAILED, or RUNNING with an expired lease (its runner died). Returns
      * false when another runner holds it or it is COMPLETED.
      */
-    public Uni<Boolean> claim(UUID id, Duration lease) {
-        return pool.preparedQuery("update migration set status = 'RUNNING', report = null, updated_at = now(), "
+    public Uni<Boolean> claim(UUID id, Duration lease, UUID runner) {
+        return pool.preparedQuery("update migration set status = 'RUNNING', report = null, runner = $3, updated_at = now(), "
                         + "lease_until = now() + make_interval(secs => $2) where id = $1 and (status in ('PLANNED', 'FAILED') "
                         + "or (status = 'RUNNING' and lease_until < now()))")
-                .execute(Tuple.of(id, (double) lease.toSeconds())).map(r -> r.rowCount() == 1);
+                .execute(Tuple.of(id, (double) lease.toSeconds(), runner)).map(r -> r.rowCount() == 1);
     }
 
-    public Uni<Void> renew(UUID id, Duration lease) {
-        return pool.preparedQuery("update migration set lease_until = now() + make_interval(secs => $2) where id = $1 and status = 'RUNNING'")
-                .execute(Tuple.of(id, (double) lease.toSeconds())).replaceWithVoid();
+    /** Extends the lease of {@code runner}; false when the job is no longer its own (its lease ran out and was taken). */
+    public Uni<Boolean> renew(UUID id, Duration lease, UUID runner) {
+        return pool.preparedQuery("update migration set lease_until = now() + make_interval(secs => $2) "
+                        + "where id = $1 and status = 'RUNNING' and runner = $3")
+                .execute(Tuple.of(id, (double) lease.toSeconds(), runner)).map(r -> r.rowCount() == 1);
     }
 
-    public Uni<Void> finish(UUID id, String status, JsonObject report) {
-        return pool.preparedQuery("update migration set status = $2, report = $3, lease_until = null, updated_at = now() "
-                        + "where id = $1 and status = 'RUNNING'")
-                .execute(Tuple.of(id, status, report)).replaceWithVoid();
+    public Uni<Void> finish(UUID id, UUID runner, String status, JsonObject report) {
+        return pool.preparedQuery("update migration set status = $2, report = $3, lease_until = null, runner = null, "
+                        + "updated_at = now() where id = $1 and status = 'RUNNING' and runner = $4")
+                .execute(Tuple.of(id, status, report, runner)).replaceWithVoid();
     }
 
     /** Progress per kind: kind → [done, total]. */

@@ -161,8 +161,9 @@ public class MigrationService {
             throw ProblemException.forbidden("Applying creates tenants and groups with your permissions; you lack "
                     + String.join(", ", missing));
         }
-        if (!"COMPLETED".equals(row.status()) && migrations.claim(id, settings.lease()).await().indefinitely()) {
-            runner.start(id, token);
+        UUID run = UUID.randomUUID();
+        if (!"COMPLETED".equals(row.status()) && migrations.claim(id, settings.lease(), run).await().indefinitely()) {
+            runner.start(id, run, token);
         }
         return view(migrations.find(pool, id).await().indefinitely());
     }
