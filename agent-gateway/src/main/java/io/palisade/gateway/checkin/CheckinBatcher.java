@@ -5,6 +5,8 @@ import io.palisade.events.DeviceEvents;
 import io.palisade.gateway.checkin.Identities.Identity;
 import io.palisade.gateway.common.GatewaySettings;
 import io.palisade.kit.outbox.Outbox;
+import io.palisade.kit.problem.CommonProblems;
+import io.palisade.kit.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -53,6 +55,7 @@ public class CheckinBatcher {
     }
 
     static final int MAX_IN_FLIGHT = 4;
+    static final int MAX_QUEUED_BATCHES = 40;
     static final int MAX_TASKS_PER_ANSWER = 50;
     private static final Logger LOG = Logger.getLogger(CheckinBatcher.class);
 
@@ -80,6 +83,11 @@ public class CheckinBatcher {
         Promise<List<TaskOut>> answer = Promise.promise();
         List<Waiting> batch;
         synchronized (this) {
+            if (queue.size() >= maxBatch * MAX_QUEUED_BATCHES) {
+                // the database cannot keep up: tell the agent when to come back rather than queue without bound
+                return Future.failedFuture(new ProblemException(CommonProblems.UNAVAILABLE,
+                        "The gateway is busy; check in again later", null, 30L));
+            }
             queue.add(new Waiting(checkin, answer));
             batch = take();
         }

@@ -27,18 +27,24 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * heartbeat that the next check-in supersedes. The producer is idempotent with {@code acks=all}; the
  * answer to the agent waits for the acknowledgement, and when Kafka does not acknowledge within
  * {@link #DELIVERY_TIMEOUT} (or has no metadata yet — the producer never blocks the event loop) the caller
- * writes the same events to the outbox instead. So an acknowledged check-in's event is never lost either way.
+ * writes the same events to the outbox instead, and for {@link #BACK_OFF} after such a failure batches go to
+ * the outbox without trying Kafka. So an acknowledged check-in's event is never lost either way.
  */
 @ApplicationScoped
 public class HeartbeatPublisher {
 
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(3);
+    /** After Kafka failed to acknowledge, how long batches go to the outbox without trying Kafka first. */
+    static final Duration BACK_OFF = Duration.ofSeconds(10);
 
     private final EventCodec codec = new EventCodec();
     private final String source;
     private final String bootstrapServers;
     private final Counter fallbacks;
     private volatile KafkaProducer<String, String> producer;
+    /** {@link System#nanoTime()} until which Kafka is not tried (compared by difference). */
+    private volatile long skipUntil = System.nanoTime();
+    private volatile boolean skipping;
 
     public HeartbeatPublisher(PalisadeConfig config, MeterRegistry metrics,
                               @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
@@ -53,6 +59,11 @@ public class HeartbeatPublisher {
         if (events.isEmpty()) {
             return Future.succeededFuture();
         }
+        if (skipping && System.nanoTime() - skipUntil < 0) {
+            // Kafka just failed: the outbox takes these at once instead of every batch waiting out the timeout
+            return Future.failedFuture(new IllegalStateException("Kafka did not acknowledge recently"));
+        }
+        skipping = false;
         Promise<Void> all = Promise.promise();
         AtomicInteger left = new AtomicInteger(events.size());
         Instant now = Instant.now();
@@ -62,6 +73,8 @@ public class HeartbeatPublisher {
                 String payload = codec.encode(codec.envelope(p.data(), source, p.tenantPath(), now));
                 kafka.send(new ProducerRecord<>(p.data().topic(), p.data().aggregateId(), payload), (metadata, failure) -> {
                     if (failure != null) {
+                        skipUntil = System.nanoTime() + BACK_OFF.toNanos();
+                        skipping = true;
                         all.tryFail(failure);
                     } else if (left.decrementAndGet() == 0) {
                         all.tryComplete();
