@@ -336,11 +336,17 @@ class JourneyIT {
         assertThat(beside.get("Proseware laptops")).containsEntry("kind", "STATIC").containsEntry("managed", false);
         assertThat(beside.get("Legacy Linux servers")).containsEntry("kind", "DYNAMIC");
         legacyGroupId = (String) beside.get("Proseware laptops").get("id");
-        // the legacy dynamic group keeps its rule and works on live inventory at once
-        List<String> linux = fleet.deviceIds(m -> "LINUX".equals(m.device().os().platform()));
+        // the legacy devices are records awaiting their agents, in their legacy groups
+        List<Map<String, Object>> lab = nora.groups().queryParam("q", "lab-01").get("/api/v1/devices").then().statusCode(200)
+                .extract().path("items");
+        assertThat(lab).singleElement().satisfies(d -> assertThat(d).containsEntry("status", "AWAITING_AGENT")
+                .containsEntry("staticGroupId", beside.get("Lab machines").get("id")));
+        // the legacy dynamic group keeps its rule and works at once, on the live agents' inventory and the records'
+        List<String> linux = new java.util.ArrayList<>(fleet.deviceIds(m -> "LINUX".equals(m.device().os().platform())));
         assertThat(linux).as("the seeded fleet has Linux machines").isNotEmpty();
+        linux.add((String) lab.get(0).get("id"));
         String legacyDynamic = (String) beside.get("Legacy Linux servers").get("id");
-        await("the legacy dynamic group finds the Linux agents").atMost(EVENTUALLY).pollInterval(POLL)
+        await("the legacy dynamic group finds the Linux agents and the Linux record").atMost(EVENTUALLY).pollInterval(POLL)
                 .untilAsserted(() -> assertThat(members(nora, legacyDynamic)).containsExactlyInAnyOrderElementsOf(linux));
 
         List<Map<String, Object>> moves = nora.migrations().get("/api/v1/migrations/" + migrationId + "/moves").then()

@@ -69,7 +69,7 @@ class BadInputTest {
         assertProblem(as(token).body("{\"type\":\"RUN_SCAN\",\"groupId\":").post("/api/v1/tasks"), 400);
         assertProblem(as(token).body(Map.of("type", "SET_TAGS", "groupId", msp.groupId().toString(), "parameters", Map.of("tags", "x")))
                 .post("/api/v1/tasks"), 400);
-        assertProblem(as(token).body("x".repeat(70_000)).post("/api/v1/groups"), 413);
+        assertProblem(as(token).body("x".repeat(1_100_000)).post("/api/v1/groups"), 413);
     }
 
     private static Tenant msp() {

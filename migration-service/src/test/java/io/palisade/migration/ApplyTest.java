@@ -89,7 +89,8 @@ class ApplyTest {
         assertThat(done.getInt("progress.tenants.done")).isEqualTo(3);
         assertThat(done.getInt("progress.staticGroups.done")).isEqualTo(3);
         assertThat(done.getInt("progress.dynamicGroups.done")).isEqualTo(2);
-        assertThat(done.getInt("report.notImported.devices")).isEqualTo(4);
+        assertThat(done.getInt("progress.devices.done")).isEqualTo(4);
+        assertThat(done.getMap("report")).doesNotContainKey("notImported");
 
         List<String> snapshot = settled(t, 3);
         String windows = "rule={\"op\":\"AND\",\"rules\":[{\"attribute\":\"os.platform\",\"operator\":\"EQ\",\"value\":\"WINDOWS\"}]}";
@@ -105,7 +106,12 @@ class ApplyTest {
                 "group Fabrikam PCs STATIC",
                 "group Fabrikam PCs/Laptops STATIC",
                 "group Windows DYNAMIC " + windows,
-                "group Windows/Old Windows DYNAMIC " + oldWindows);
+                "group Windows/Old Windows DYNAMIC " + oldWindows,
+                // every device awaits its agent in its legacy group, a member of the legacy dynamic groups it matches
+                "device pc-01 tenant=Northwind/Fabrikam group=Fabrikam PCs dynamic=[Windows] AWAITING_AGENT",
+                "device pc-02 tenant=Northwind/Fabrikam group=Fabrikam PCs dynamic=[Windows] AWAITING_AGENT",
+                "device srv-01 tenant=Northwind/Contoso group=Servers dynamic=[Windows] AWAITING_AGENT",
+                "device srv-02 tenant=(target) group=Servers dynamic=[Windows] AWAITING_AGENT");
 
         // Applying again creates nothing twice.
         apply(t, id);
@@ -122,9 +128,11 @@ class ApplyTest {
         assertThat(moves.getString("items.find { it.kind == 'DEVICE' }.legacyId")).isEqualTo("u3");
         given().header("Authorization", "Bearer " + t.token()).contentType("application/json").body(Map.of("moves", "ALL"))
                 .post("/api/v1/migrations/" + id + "/moves").then().statusCode(202)
-                .body("performed", equalTo(1)).body("unavailable", equalTo(1)).body("failed.size()", equalTo(0));
+                .body("performed", equalTo(2)).body("unavailable", equalTo(0)).body("failed.size()", equalTo(0));
         List<String> moved = Snapshot.of(t.token(), t.tenantId());
-        assertThat(moved).contains("group Northwind/Fabrikam/Fabrikam PCs STATIC", "group Northwind/Fabrikam/Fabrikam PCs/Laptops STATIC")
+        assertThat(moved).contains("group Northwind/Fabrikam/Fabrikam PCs STATIC", "group Northwind/Fabrikam/Fabrikam PCs/Laptops STATIC",
+                        "device srv-01 tenant=Northwind/Contoso group=Northwind/Contoso dynamic=[Windows] AWAITING_AGENT",
+                        "device pc-01 tenant=Northwind/Fabrikam group=Northwind/Fabrikam/Fabrikam PCs dynamic=[Windows] AWAITING_AGENT")
                 .doesNotContain("group Fabrikam PCs STATIC");
         given().header("Authorization", "Bearer " + t.token()).contentType("application/json").body(Map.of("moves", "ALL"))
                 .post("/api/v1/migrations/" + id + "/moves").then().statusCode(202).body("performed", equalTo(0));
@@ -192,7 +200,9 @@ class ApplyTest {
                 new Object[] {"STATIC_GROUP", "g3", CrashPoints.Point.AFTER_CALL},
                 new Object[] {"STATIC_GROUP", "g4", CrashPoints.Point.AFTER_CALL},
                 new Object[] {"DYNAMIC_GROUP", "d1", CrashPoints.Point.BEFORE_CALL},
-                new Object[] {"DYNAMIC_GROUP", "d2", CrashPoints.Point.AFTER_CALL});
+                new Object[] {"DYNAMIC_GROUP", "d2", CrashPoints.Point.AFTER_CALL},
+                new Object[] {"DEVICE", "u1", CrashPoints.Point.BEFORE_CALL},
+                new Object[] {"DEVICE", "u1", CrashPoints.Point.AFTER_CALL});
         for (Object[] point : points) {
             Target t = distributor();
             String id = plan(t, esmc70().json());

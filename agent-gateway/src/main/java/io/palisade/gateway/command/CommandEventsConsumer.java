@@ -16,7 +16,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Keeps each {@code io.palisade.command.task-assigned.v1} from {@code palisade.commands} as a pending task
  * of its device until the agent reports a result. A task for a device this gateway does not know, or has
- * revoked, is dropped: no agent would ever collect it.
+ * revoked, is dropped: no agent would ever collect it — except for a device record awaiting its agent, which
+ * {@code io.palisade.command.device-expected.v1} announces: its tasks wait for the agent that binds to it.
  */
 @ApplicationScoped
 public class CommandEventsConsumer {
@@ -38,6 +39,16 @@ public class CommandEventsConsumer {
     }
 
     Uni<Void> apply(SqlClient db, CloudEvent event) {
+        if (CommandEvents.DeviceExpected.TYPE.equals(event.type())) {
+            var expected = codec.data(event, CommandEvents.DeviceExpected.class);
+            return db.preparedQuery("""
+                            insert into expected_device (device_id, tenant_id, hardware_id, hostname)
+                            select $1, $2, $3, $4 where not exists (select 1 from device where id = $1)
+                            on conflict do nothing""")
+                    .execute(Tuple.of(UUID.fromString(expected.deviceId()), UUID.fromString(expected.tenantId()),
+                            truncate(expected.hardwareId()), expected.hostname() == null ? null : truncate(expected.hostname())))
+                    .replaceWithVoid();
+        }
         if (!CommandEvents.TaskAssigned.TYPE.equals(event.type())) {
             return Uni.createFrom().voidItem();
         }
@@ -45,10 +56,16 @@ public class CommandEventsConsumer {
         String parameters = task.parameters() == null || task.parameters().isNull() ? "{}" : task.parameters().toString();
         return db.preparedQuery("""
                         insert into pending_task (device_id, task_id, type, parameters)
-                        select $1, $2, $3, $4 where exists (select 1 from device where id = $1 and revoked_at is null)
+                        select $1, $2, $3, $4
+                        where exists (select 1 from device where id = $1 and revoked_at is null)
+                           or exists (select 1 from expected_device where device_id = $1)
                         on conflict do nothing""")
                 .execute(Tuple.of(UUID.fromString(task.deviceId()), UUID.fromString(task.taskId()), task.type(),
                         new JsonObject(parameters)))
                 .replaceWithVoid();
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) : s;
     }
 }

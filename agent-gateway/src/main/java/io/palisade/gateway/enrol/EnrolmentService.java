@@ -153,8 +153,12 @@ public class EnrolmentService {
                 .execute(Tuple.of(customerId, request.hardwareId()))
                 .chain(rows -> {
                     var it = rows.iterator();
-                    boolean again = it.hasNext();
-                    UUID deviceId = again ? it.next().getUUID("id") : UUID.randomUUID();
+                    return it.hasNext() ? Uni.createFrom().item(new Known(it.next().getUUID("id"), true, false))
+                            : expected(db, customerPath, request.hardwareId());
+                })
+                .chain(known -> {
+                    boolean again = known.again();
+                    UUID deviceId = known.id();
                     X509Certificate cert = ca.issueDevice(key, deviceId, customerId);
                     String serial = cert.getSerialNumber().toString(16);
                     OffsetDateTime notAfter = OffsetDateTime.ofInstant(cert.getNotAfter().toInstant(), ZoneOffset.UTC);
@@ -176,10 +180,35 @@ public class EnrolmentService {
                                     customerPath))
                             .chain(() -> audit.record(db, new AuditRecorded(Instant.now(), "installer:" + installerId,
                                     again ? "device.re-enrolled" : "device.enrolled", "device", device, customerId.toString(),
-                                    AuditTrail.SUCCESS, "hostname " + request.hostname()), customerPath))
+                                    AuditTrail.SUCCESS, "hostname " + request.hostname()
+                                            + (known.imported() ? "; bound to its imported record" : "")), customerPath))
                             .map(ignored -> new Registered(new Enrolled(deviceId, Pem.write(cert), ca.certificatePem(),
                                     settings.agent().checkInInterval().toSeconds()),
                                     new Identity(deviceId, customerId, customerPath, serial, false)));
+                });
+    }
+
+    /** The device id an enrolment takes: an existing device's ({@code again}), an imported record's, or a new one. */
+    private record Known(UUID id, boolean again, boolean imported) {
+    }
+
+    /**
+     * A first enrolment takes the id of a device record awaiting its agent with the same hardware id, imported for
+     * the customer or for a tenant above it (the nearest wins), and removes the record; else a new id.
+     */
+    private static Uni<Known> expected(SqlClient db, String customerPath, String hardwareId) {
+        return db.preparedQuery("""
+                        delete from expected_device where device_id = (
+                            select e.device_id from expected_device e join tenant t on t.id = e.tenant_id
+                            where e.hardware_id = $1 and not t.deleted and starts_with($2, t.path)
+                              and not exists (select 1 from device d where d.id = e.device_id)
+                            order by length(t.path) desc, e.created_at, e.device_id limit 1
+                            for update of e skip locked)
+                        returning device_id""")
+                .execute(Tuple.of(hardwareId, customerPath))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    return it.hasNext() ? new Known(it.next().getUUID("device_id"), false, true) : new Known(UUID.randomUUID(), false, false);
                 });
     }
 }

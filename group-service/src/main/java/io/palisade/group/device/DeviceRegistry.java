@@ -122,6 +122,10 @@ public class DeviceRegistry {
         });
     }
 
+    /**
+     * Inserts the device, or — the same id again — updates it: a re-enrolment keeps the device where it is, and an
+     * imported record awaiting its agent (see {@link DeviceImport}) keeps its group and passes to the enrolling customer.
+     */
     private Uni<Void> register(SqlClient db, UUID deviceId, UUID customerId, DeviceEvents.Enrolled e, String path, UUID groupId,
                                String status) {
         String name = e.hostname() == null || e.hostname().isBlank() ? "device-" + deviceId.toString().substring(0, 8) : e.hostname();
@@ -129,7 +133,9 @@ public class DeviceRegistry {
                         insert into device (id, name, customer_id, tenant_path, static_group_id, hardware_id, status)
                         values ($1, $2, $3, $4, $5, $6, $7)
                         on conflict (id) do update set name = excluded.name, hardware_id = excluded.hardware_id,
-                            status = case when device.status = 'REVOKED' then 'ACTIVE' else device.status end""")
+                            customer_id = case when device.status = 'AWAITING_AGENT' then excluded.customer_id else device.customer_id end,
+                            tenant_path = case when device.status = 'AWAITING_AGENT' then excluded.tenant_path else device.tenant_path end,
+                            status = case when device.status in ('REVOKED', 'AWAITING_AGENT') then 'ACTIVE' else device.status end""")
                 .execute(Tuple.from(new Object[] {deviceId, truncate(name, 200), customerId, path, groupId,
                         e.hardwareId() == null ? null : truncate(e.hardwareId(), 200), status}))
                 .replaceWithVoid();

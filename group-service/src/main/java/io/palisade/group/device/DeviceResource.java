@@ -25,9 +25,21 @@ import jakarta.ws.rs.core.MediaType;
 public class DeviceResource {
 
     private final DeviceService devices;
+    private final DeviceImport imports;
 
-    public DeviceResource(DeviceService devices) {
+    public DeviceResource(DeviceService devices, DeviceImport imports) {
         this.devices = devices;
+        this.imports = imports;
+    }
+
+    /**
+     * Registers up to 1,000 device records awaiting their agents, in one transaction (bulk imports); idempotent by
+     * each record's {@code key}. 200 with the id each key stands for.
+     */
+    @POST
+    @Path("/batch")
+    public Uni<DeviceDtos.ImportedDevices> importAll(@Valid @NotNull DeviceDtos.ImportDevices request) {
+        return imports.importAll(request.devices()).map(DeviceDtos.ImportedDevices::new);
     }
 
     @GET

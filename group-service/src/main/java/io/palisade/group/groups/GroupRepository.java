@@ -119,10 +119,20 @@ public class GroupRepository {
                 .execute(Tuple.of(groupPath, TreePaths.upperBound(groupPath))).map(rows -> rows.size() > 0);
     }
 
-    /** Whether a group subtree holds dynamic groups (whose templates tie it to its tenant's part of the tree). */
-    public Uni<Boolean> hasDynamicInSubtree(SqlClient db, String groupPath) {
-        return db.preparedQuery("select 1 from group_node where group_path >= $1 and group_path < $2 and kind = 'DYNAMIC' limit 1")
-                .execute(Tuple.of(groupPath, TreePaths.upperBound(groupPath))).map(rows -> rows.size() > 0);
+    /**
+     * Whether a group subtree could not take the tenant at {@code tenantPath}: it holds a device of a tenant outside
+     * that tenant's part of the tree, or a dynamic group whose template is not usable there (owned by neither that
+     * tenant nor one of its ancestors).
+     */
+    public Uni<Boolean> boundOutside(SqlClient db, String groupPath, String tenantPath) {
+        return db.preparedQuery("""
+                        select exists (select 1 from device d join group_node g on g.id = d.static_group_id
+                                       where g.group_path >= $1 and g.group_path < $2 and not starts_with(d.tenant_path, $3))
+                            or exists (select 1 from group_node g join dynamic_template t on t.id = g.template_id
+                                       where g.group_path >= $1 and g.group_path < $2 and g.kind = 'DYNAMIC'
+                                         and not starts_with($3, t.tenant_path))""")
+                .execute(Tuple.of(groupPath, TreePaths.upperBound(groupPath), tenantPath))
+                .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     public Uni<Void> delete(SqlClient db, UUID id) {

@@ -190,9 +190,10 @@ public class GroupService {
     }
 
     /**
-     * Moves a custom group. Both ends must be in the caller's scope; a group that holds devices stays
-     * within its tenant's part of the tree (its devices belong to that customer), an empty one may
-     * move anywhere in scope and takes the new place's tenant.
+     * Moves a custom group. Both ends must be in the caller's scope. A group that changes tenant takes the new
+     * place's tenant with its subtree: allowed when every device in it belongs to that tenant's part of the tree and
+     * every dynamic group in it uses a template usable there (a legacy group of one customer's devices moving under
+     * that customer's group, say); otherwise it stays within its tenant's part of the tree.
      */
     public Uni<GroupView> move(UUID id, UUID newParentId) {
         OperatorPrincipal caller = scope.principal();
@@ -210,12 +211,12 @@ public class GroupService {
                 }
                 boolean sameTenant = java.util.Objects.equals(parent.tenantId(), group.tenantId());
                 Uni<Void> tenantCheck = sameTenant ? Uni.createFrom().voidItem()
-                        : groups.hasDevicesInSubtree(db, group.groupPath())
-                                .chain(devices -> devices ? Uni.createFrom().item(true) : groups.hasDynamicInSubtree(db, group.groupPath()))
+                        : groups.boundOutside(db, group.groupPath(), parent.tenantPath())
                                 .invoke(bound -> {
-                                    if (bound || !group.isStatic()) {
+                                    if (bound) {
                                         throw new ProblemException(GroupProblems.GROUP_RULE, "A group with devices or dynamic "
-                                                + "groups stays within its tenant's part of the tree");
+                                                + "groups stays within its tenant's part of the tree (a device of another "
+                                                + "tenant, or a template not usable there, is in it)");
                                     }
                                 }).replaceWithVoid();
                 return tenantCheck

@@ -29,4 +29,16 @@ public class TenantNodes {
                             r.getBoolean("deleted"));
                 });
     }
+
+    /** The tenants of {@code ids} that are known, by id. */
+    public Uni<java.util.Map<UUID, TenantNode>> findAll(SqlClient db, java.util.Collection<UUID> ids) {
+        return db.preparedQuery("select id, name, type, path, deleted from tenant_node where id = any($1)")
+                .execute(Tuple.of(ids.toArray(new UUID[0])))
+                .map(rows -> {
+                    java.util.Map<UUID, TenantNode> found = new java.util.HashMap<>();
+                    rows.forEach(r -> found.put(r.getUUID("id"), new TenantNode(r.getUUID("id"), r.getString("name"),
+                            r.getString("type"), r.getString("path"), r.getBoolean("deleted"))));
+                    return found;
+                });
+    }
 }

@@ -59,6 +59,32 @@ class StaticGroupsTest {
         as(Fleet.operatorWithAll(a)).get("/api/v1/groups/" + empty).then().statusCode(404);
     }
 
+    @Test
+    void aGroupWhoseDevicesAllBelongToOneCustomerMayMoveUnderThatCustomer() {
+        // a legacy group of the MSP (a migrated 7.0 group) holding only customer A's devices, and a dynamic subgroup
+        Tenant msp = Fleet.tenant(Fleet.unique("MSP"), "MSP", null);
+        Tenant a = Fleet.tenant(Fleet.unique("A"), "CUSTOMER", msp);
+        Tenant b = Fleet.tenant(Fleet.unique("B"), "CUSTOMER", msp);
+        String admin = Fleet.operatorWithAll(msp);
+        String legacy = create(admin, msp.groupId().toString(), "Legacy PCs");
+        String template = as(admin).body(Map.of("name", Fleet.unique("Windows"), "tenantId", msp.id().toString(), "rule",
+                        Map.of("op", "AND", "rules", java.util.List.of(Map.of("attribute", "os.platform", "operator", "EQ", "value", "WINDOWS")))))
+                .post("/api/v1/dynamic-templates").then().statusCode(201).extract().path("id");
+        String windows = as(admin).body(Map.of("name", "Windows", "parentId", legacy, "kind", "DYNAMIC", "templateId", template))
+                .post("/api/v1/groups").then().statusCode(201).extract().path("id");
+        UUID device = Fleet.device(a, null, "pc-1");
+        as(admin).body(Map.of("groupId", legacy)).post("/api/v1/devices/" + device + "/move").then().statusCode(409);
+        // (a device stays within its customer's groups; a migration places it there when it imports the record)
+        as(admin).body(Map.of("parentId", b.groupId().toString())).post("/api/v1/groups/" + legacy + "/move").then().statusCode(200)
+                .body("tenantId", equalTo(b.id().toString()));
+        as(admin).body(Map.of("parentId", a.groupId().toString())).post("/api/v1/groups/" + legacy + "/move").then().statusCode(200)
+                .body("tenantId", equalTo(a.id().toString()));
+        as(admin).body(Map.of("groupId", legacy)).post("/api/v1/devices/" + device + "/move").then().statusCode(200);
+        // now holding A's device, it cannot go to B; A's operator sees it and its dynamic subgroup
+        as(admin).body(Map.of("parentId", b.groupId().toString())).post("/api/v1/groups/" + legacy + "/move").then().statusCode(409);
+        as(Fleet.operatorWithAll(a)).get("/api/v1/groups/" + windows).then().statusCode(200).body("tenantId", equalTo(a.id().toString()));
+    }
+
     static String create(String token, String parentId, String name) {
         return as(token).body(Map.of("name", name, "parentId", parentId, "kind", "STATIC")).post("/api/v1/groups").then()
                 .statusCode(201).extract().path("id");

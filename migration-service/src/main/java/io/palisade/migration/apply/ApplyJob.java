@@ -34,6 +34,10 @@ final class ApplyJob {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = 500;
     private static final int MAX_WAVE = 500;
+    private static final int DEVICE_PAGE = 2000;
+    private static final int MAX_DEVICE_BATCH = 1000;
+    /** group-service takes bodies up to 1 MiB: a batch stays well below. */
+    private static final int MAX_DEVICE_BATCH_CHARS = 700_000;
 
     /** A failure that stops the job; the item it names is marked FAILED. */
     private static final class Stop extends RuntimeException {
@@ -65,13 +69,15 @@ final class ApplyJob {
     private final GroupApi groups;
     private final MigrationSettings settings;
     private final CrashPoints crashes;
+    private final DeviceRecords devices;
     private final Map<String, Place> places = new HashMap<>();
     private final Map<String, UUID> tenantIds = new HashMap<>();
+    private final java.util.Set<UUID> mirroredTenants = new java.util.HashSet<>();
     private MigrationRow job;
     private long lastRenewal;
 
     ApplyJob(UUID id, UUID run, String token, MigrationRepository migrations, ItemRepository items, TenantApi tenants, GroupApi groups,
-             MigrationSettings settings, CrashPoints crashes) {
+             MigrationSettings settings, CrashPoints crashes, DeviceRecords devices) {
         this.id = id;
         this.run = run;
         this.token = token;
@@ -81,6 +87,7 @@ final class ApplyJob {
         this.groups = groups;
         this.settings = settings;
         this.crashes = crashes;
+        this.devices = devices;
     }
 
     void run() {
@@ -103,11 +110,12 @@ final class ApplyJob {
                     after = batch.get(i - 1).order();
                 }
             }
+            importDevices();
             JsonObject report = new JsonObject().put("completedAt", Instant.now().toString());
-            long devices = job.plan() == null ? 0 : job.plan().getLong("devices", 0L);
-            if (devices > 0) {
-                report.put("notImported", new JsonObject().put("devices", devices)
-                        .put("reason", "device records awaiting their agent are not created by this version of apply"));
+            long[] counts = devices.counts(id).await().indefinitely();
+            if (counts[0] < counts[1]) {
+                report.put("notImported", new JsonObject().put("devices", counts[1] - counts[0])
+                        .put("reason", "devices without a company in an import at the root have no tenant to belong to"));
             }
             migrations.finish(id, run, "COMPLETED", report).await().indefinitely();
             LOG.infof("Migration %s completed", id);
@@ -228,6 +236,92 @@ final class ApplyJob {
         } else {
             throw refused(wave.get(0), "group-service (a batch of " + wave.size() + " groups)", answer);
         }
+    }
+
+    /**
+     * Registers the export's devices in group-service as records awaiting their agents, in seq order, in batches
+     * ({@code POST /api/v1/devices/batch}, idempotent by each device's key): after a batch's answer the ids are
+     * recorded, and a resumed run starts after the last device recorded, so a batch cut short is simply sent again.
+     * A device belongs to its company's tenant, else to the tenant of its group, else to the target; at the root
+     * without any of them it is skipped (reported as not imported).
+     */
+    private void importDevices() {
+        int from = devices.resumeAt(id).await().indefinitely();
+        List<DeviceRecords.StagedDevice> page;
+        while (!(page = devices.page(id, from, DEVICE_PAGE).await().indefinitely()).isEmpty()) {
+            List<DeviceRecords.StagedDevice> batch = new java.util.ArrayList<>();
+            int chars = 0;
+            for (DeviceRecords.StagedDevice d : page) {
+                if (d.groupId() == null || owner(d) == null) {
+                    continue;
+                }
+                int size = 400 + (d.inventory() == null ? 0 : d.inventory().length());
+                if (!batch.isEmpty() && (chars + size > MAX_DEVICE_BATCH_CHARS || batch.size() >= MAX_DEVICE_BATCH)) {
+                    importBatch(batch);
+                    batch.clear();
+                    chars = 0;
+                }
+                batch.add(d);
+                chars += size;
+            }
+            if (!batch.isEmpty()) {
+                importBatch(batch);
+            }
+            from = page.get(page.size() - 1).seq() + 1;
+        }
+    }
+
+    private UUID owner(DeviceRecords.StagedDevice d) {
+        return d.companyTenantId() != null ? d.companyTenantId() : d.groupTenantId() != null ? d.groupTenantId() : job.targetTenantId();
+    }
+
+    private void importBatch(List<DeviceRecords.StagedDevice> batch) {
+        renewLease();
+        List<GroupApi.NewDevice> entries = new java.util.ArrayList<>(batch.size());
+        for (DeviceRecords.StagedDevice d : batch) {
+            JsonNode inventory;
+            try {
+                inventory = d.inventory() == null ? null : JSON.readTree(d.inventory());
+            } catch (IOException e) {
+                throw new Stop(deviceItem(d), "its staged inventory cannot be read");
+            }
+            String name = d.name() == null || d.name().isBlank() ? "device " + d.legacyId() : d.name();
+            entries.add(new GroupApi.NewDevice(ItemRepository.idempotencyKey(job.exportDigest(), "DEVICE", d.legacyId()),
+                    name.length() > 200 ? name.substring(0, 200) : name, owner(d), d.groupId(), d.hardwareId(), inventory));
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            UUID owner = entries.get(i).tenantId();
+            if (mirroredTenants.add(owner)) {
+                mirrored(deviceItem(batch.get(i)), owner); // a company created just now may not be in group-service yet
+            }
+        }
+        JobItem first = deviceItem(batch.get(0));
+        crashes.check(first, Point.BEFORE_CALL);
+        RemoteCall.Answer answer = call(first, () -> groups.importDevices(token, entries));
+        crashes.check(first, Point.AFTER_CALL);
+        if (!answer.ok()) {
+            JobItem culprit = first;
+            String field = answer.body() == null ? "" : answer.body().path("errors").path(0).path("field").asText("");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^devices\\[(\\d+)]").matcher(field);
+            if (m.find() && Integer.parseInt(m.group(1)) < batch.size()) {
+                culprit = deviceItem(batch.get(Integer.parseInt(m.group(1))));
+            }
+            throw refused(culprit, "group-service (device " + culprit.legacyId() + " in a batch of " + batch.size() + ")", answer);
+        }
+        List<Integer> seqs = new java.util.ArrayList<>(batch.size());
+        List<UUID> ids = new java.util.ArrayList<>(batch.size());
+        JsonNode answered = answer.body().path("devices");
+        for (int i = 0; i < batch.size(); i++) {
+            seqs.add(batch.get(i).seq());
+            ids.add(UUID.fromString(answered.path(i).path("id").asText()));
+        }
+        devices.imported(id, seqs, ids).await().indefinitely();
+    }
+
+    /** A device as a job item, for failure reports and crash points. */
+    private static JobItem deviceItem(DeviceRecords.StagedDevice d) {
+        return new JobItem("DEVICE", d.legacyId(), d.seq(), d.name() == null ? d.legacyId() : d.name(), null, null, null, null,
+                JobItem.PENDING, null, null, null);
     }
 
     private void tenant(JobItem item) {

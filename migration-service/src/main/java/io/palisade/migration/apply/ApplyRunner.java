@@ -27,16 +27,18 @@ public class ApplyRunner {
     private final GroupApi groups;
     private final MigrationSettings settings;
     private final CrashPoints crashes;
+    private final DeviceRecords devices;
     private final ExecutorService executor;
 
     public ApplyRunner(MigrationRepository migrations, ItemRepository items, TenantApi tenants, GroupApi groups,
-                       MigrationSettings settings, CrashPoints crashes) {
+                       MigrationSettings settings, CrashPoints crashes, DeviceRecords devices) {
         this.migrations = migrations;
         this.items = items;
         this.tenants = tenants;
         this.groups = groups;
         this.settings = settings;
         this.crashes = crashes;
+        this.devices = devices;
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "migration-apply-" + n.incrementAndGet());
@@ -53,7 +55,7 @@ public class ApplyRunner {
 
     /** Runs the job {@code id}, claimed by {@code run}, with the operator's {@code token}. */
     public void start(UUID id, UUID run, String token) {
-        executor.submit(() -> new ApplyJob(id, run, token, migrations, items, tenants, groups, settings, crashes).run());
+        executor.submit(() -> new ApplyJob(id, run, token, migrations, items, tenants, groups, settings, crashes, devices).run());
     }
 
     @PreDestroy

@@ -89,6 +89,15 @@ public class StagingRepository {
                   where $3 and d.migration_id = $1 and d.company_legacy_id is not null
                     and not exists (select 1 from staged_company c where c.migration_id = $1 and c.legacy_id = d.company_legacy_id)
                   order by d.seq limit $2)
+                union all
+                (select 'devices[' || seq || '].id', 'is longer than 100 characters', seq
+                   from staged_device where migration_id = $1 and length(legacy_id) > 100 order by seq limit $2)
+                union all
+                (select 'devices[id=' || left(coalesce(legacy_id, '#' || seq), 100) || '].hardwareId', 'is longer than 200 characters', seq
+                   from staged_device where migration_id = $1 and length(hardware_id) > 200 order by seq limit $2)
+                union all
+                (select 'devices[id=' || left(coalesce(legacy_id, '#' || seq), 100) || '].inventory', 'is larger than 64 KiB', seq
+                   from staged_device where migration_id = $1 and length(inventory::text) > 65536 order by seq limit $2)
                 """;
         return pool.preparedQuery(sql).execute(Tuple.of(migration, limit, checkCompanies)).map(rows -> {
             List<FieldError> out = new ArrayList<>();

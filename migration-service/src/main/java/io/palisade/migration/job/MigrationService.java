@@ -12,6 +12,7 @@ import io.palisade.kit.scope.OperatorScope;
 import io.palisade.kit.scope.Permissions;
 import io.palisade.kit.scope.TreePaths;
 import io.palisade.migration.apply.ApplyRunner;
+import io.palisade.migration.apply.DeviceRecords;
 import io.palisade.migration.apply.ItemRepository;
 import io.palisade.migration.common.MigrationProblems;
 import io.palisade.migration.common.MigrationSettings;
@@ -61,10 +62,11 @@ public class MigrationService {
     private final ObjectMapper mapper;
     private final AuditTrail audit;
     private final ApplyRunner runner;
+    private final DeviceRecords devices;
 
     public MigrationService(Pool pool, MigrationRepository migrations, StagingRepository staging, ItemRepository items,
                             TenantApi tenants, OperatorScope scope, MigrationSettings settings, ObjectMapper mapper,
-                            AuditTrail audit, ApplyRunner runner) {
+                            AuditTrail audit, ApplyRunner runner, DeviceRecords devices) {
         this.pool = pool;
         this.migrations = migrations;
         this.staging = staging;
@@ -75,6 +77,7 @@ public class MigrationService {
         this.mapper = mapper;
         this.audit = audit;
         this.runner = runner;
+        this.devices = devices;
     }
 
     public static ProblemException notFound() {
@@ -107,9 +110,9 @@ public class MigrationService {
             }
             long moves = plan.rules() == Plan.Rules.V7_0 && export.imported ? staging.recommendMoves(id).await().indefinitely() : 0;
             List<String> warnings = new ArrayList<>(plan.warnings());
-            if (export.devices > 0) {
-                warnings.add(export.devices + " devices are validated and planned, but this version of apply does not "
-                        + "create device records yet: they are reported as not imported");
+            if (export.devices > 0 && target.tenantId() == null && export.devicesWithCompany < export.devices) {
+                warnings.add((export.devices - export.devicesWithCompany) + " devices have no company; imported at the root, "
+                        + "those in groups of no tenant are not imported (they would belong to no tenant)");
             }
             PlanView view = new PlanView(plan.count(Plan.Kind.TENANT), plan.count(Plan.Kind.STATIC_GROUP),
                     plan.count(Plan.Kind.MAPPED_GROUP), plan.count(Plan.Kind.DYNAMIC_GROUP), export.devices, moves, warnings);
@@ -152,13 +155,18 @@ public class MigrationService {
     public MigrationView apply(UUID id, String token) {
         MigrationRow row = visible(id);
         List<String> missing = new ArrayList<>();
-        for (String p : List.of(Permissions.TENANTS_READ, Permissions.TENANTS_WRITE, Permissions.GROUPS_READ, Permissions.GROUPS_WRITE)) {
+        List<String> needed = new ArrayList<>(List.of(Permissions.TENANTS_READ, Permissions.TENANTS_WRITE, Permissions.GROUPS_READ,
+                Permissions.GROUPS_WRITE));
+        if (row.plan() != null && row.plan().getLong("devices", 0L) > 0) {
+            needed.add(Permissions.DEVICES_WRITE);
+        }
+        for (String p : needed) {
             if (!scope.principal().permissions().contains(p)) {
                 missing.add(p);
             }
         }
         if (!missing.isEmpty()) {
-            throw ProblemException.forbidden("Applying creates tenants and groups with your permissions; you lack "
+            throw ProblemException.forbidden("Applying creates tenants, groups and device records with your permissions; you lack "
                     + String.join(", ", missing));
         }
         UUID run = UUID.randomUUID();
@@ -248,6 +256,10 @@ public class MigrationService {
         Map<String, Progress> progress = new LinkedHashMap<>();
         migrations.progress(row.id()).await().indefinitely()
                 .forEach((kind, counts) -> progress.put(KIND_NAMES.getOrDefault(kind, kind), new Progress(counts[0], counts[1])));
+        long[] deviceCounts = devices.counts(row.id()).await().indefinitely();
+        if (deviceCounts[1] > 0) {
+            progress.put("devices", new Progress(deviceCounts[0], deviceCounts[1]));
+        }
         String status = row.status();
         Object report = row.report() == null ? null : row.report().getMap();
         if ("RUNNING".equals(status) && row.leaseUntil() != null && row.leaseUntil().isBefore(OffsetDateTime.now())) {

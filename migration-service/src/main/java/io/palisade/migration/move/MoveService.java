@@ -7,6 +7,7 @@ import io.palisade.kit.problem.ProblemException;
 import io.palisade.kit.scope.OperatorPrincipal;
 import io.palisade.kit.scope.OperatorScope;
 import io.palisade.kit.scope.Permissions;
+import io.palisade.migration.apply.DeviceRecords;
 import io.palisade.migration.common.MigrationProblems;
 import io.palisade.migration.job.MigrationDtos.MoveView;
 import io.palisade.migration.job.MigrationRepository;
@@ -27,8 +28,7 @@ import java.util.UUID;
 /**
  * Performs recommended moves into the MSP tree with the caller's token: a legacy group moves under its company's
  * MSP-tree group. Idempotent (a performed move is not repeated; a group already in place is marked performed)
- * and audited one entry per move. Device moves need imported device records, which apply does not create yet:
- * they are answered as unavailable and stay recommended.
+ * and audited one entry per move; a device record moves into its company's MSP-tree group.
  */
 @ApplicationScoped
 public class MoveService {
@@ -39,15 +39,17 @@ public class MoveService {
     private final GroupApi groups;
     private final OperatorScope scope;
     private final AuditTrail audit;
+    private final DeviceRecords devices;
 
     public MoveService(Pool pool, MigrationRepository migrations, MoveRepository moves, GroupApi groups, OperatorScope scope,
-                       AuditTrail audit) {
+                       AuditTrail audit, DeviceRecords devices) {
         this.pool = pool;
         this.migrations = migrations;
         this.moves = moves;
         this.groups = groups;
         this.scope = scope;
         this.audit = audit;
+        this.devices = devices;
     }
 
     public Paging.Page<MoveView> list(UUID id, String cursor, int limit) {
@@ -78,16 +80,18 @@ public class MoveService {
         int performed = 0;
         int unavailable = 0;
         List<Map<String, String>> failed = new ArrayList<>();
-        for (MoveView move : moves.open(id, ids).await().indefinitely()) {
-            if (!"GROUP".equals(move.kind())) {
-                unavailable++;
-                continue;
-            }
-            String error = moveGroup(id, move, token);
+        List<MoveView> open = moves.open(id, ids).await().indefinitely();
+        if (open.stream().anyMatch(m -> !"GROUP".equals(m.kind()))) {
+            scope.require(Permissions.DEVICES_WRITE);
+        }
+        for (MoveView move : open) {
+            boolean group = "GROUP".equals(move.kind());
+            String error = group ? moveGroup(id, move, token) : moveDevice(id, move, token);
             if (error == null) {
                 performed++;
-                record(row, caller, move, AuditTrail.SUCCESS, "moved legacy group " + move.legacyId() + " under company "
-                        + move.companyId() + "'s MSP-tree group", "PERFORMED");
+                record(row, caller, move, AuditTrail.SUCCESS, (group ? "moved legacy group " : "moved legacy device ")
+                        + move.legacyId() + (group ? " under" : " into") + " company " + move.companyId() + "'s MSP-tree group",
+                        "PERFORMED");
             } else {
                 failed.add(Map.of("id", move.id().toString(), "legacyId", move.legacyId(), "reason", error));
                 record(row, caller, move, AuditTrail.FAILURE, error, "FAILED");
@@ -97,9 +101,6 @@ public class MoveService {
         out.put("performed", performed);
         out.put("failed", failed);
         out.put("unavailable", unavailable);
-        if (unavailable > 0) {
-            out.put("note", "device moves wait for device records, which this version of apply does not import");
-        }
         return out;
     }
 
@@ -115,6 +116,26 @@ public class MoveService {
                 return "group-service does not show the MSP-tree group of company " + move.companyId() + " yet";
             }
             RemoteCall.Answer answer = groups.move(token, group, target.id());
+            return answer.ok() ? null : "group-service refused: " + answer.detail();
+        } catch (RemoteFailure e) {
+            return "group-service refused: " + e.answer().detail();
+        } catch (RemoteCall.Unreachable e) {
+            return e.getMessage();
+        }
+    }
+
+    private String moveDevice(UUID id, MoveView move, String token) {
+        UUID device = devices.deviceOf(id, move.legacyId()).await().indefinitely();
+        UUID tenant = moves.createdTenant(id, move.companyId()).await().indefinitely();
+        if (device == null || tenant == null) {
+            return "the device record or the company was not created by this migration";
+        }
+        try {
+            GroupApi.Group target = groups.managedGroupOf(token, tenant);
+            if (target == null) {
+                return "group-service does not show the MSP-tree group of company " + move.companyId() + " yet";
+            }
+            RemoteCall.Answer answer = groups.moveDevice(token, device, target.id());
             return answer.ok() ? null : "group-service refused: " + answer.detail();
         } catch (RemoteFailure e) {
             return "group-service refused: " + e.answer().detail();

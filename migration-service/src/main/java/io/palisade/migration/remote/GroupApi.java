@@ -86,6 +86,37 @@ public final class GroupApi {
         return call.post(base + "/groups/batch", token, Map.of("groups", list));
     }
 
+    /** One device record awaiting its agent, for {@link #importDevices}. */
+    public record NewDevice(String key, String name, UUID tenantId, UUID staticGroupId, String hardwareId, JsonNode inventory) {
+    }
+
+    /**
+     * Registers up to 1,000 device records awaiting their agents in one transaction ({@code POST /api/v1/devices/batch}):
+     * all or nothing, idempotent by each record's key; the answer's {@code devices[i].id} is the device of entry i.
+     */
+    public RemoteCall.Answer importDevices(String token, java.util.List<NewDevice> devices) {
+        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (NewDevice d : devices) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("key", d.key());
+            body.put("name", d.name());
+            body.put("tenantId", d.tenantId());
+            body.put("staticGroupId", d.staticGroupId());
+            if (d.hardwareId() != null) {
+                body.put("hardwareId", d.hardwareId());
+            }
+            if (d.inventory() != null) {
+                body.put("inventory", d.inventory());
+            }
+            list.add(body);
+        }
+        return call.post(base + "/devices/batch", token, Map.of("devices", list));
+    }
+
+    public RemoteCall.Answer moveDevice(String token, UUID deviceId, UUID groupId) {
+        return call.post(base + "/devices/" + deviceId + "/move", token, Map.of("groupId", groupId));
+    }
+
     public java.util.List<Group> groups(RemoteCall.Answer created) {
         java.util.List<Group> out = new java.util.ArrayList<>();
         created.body().path("items").forEach(n -> out.add(Group.of(n)));

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * What an apply left under a target tenant, independent of ids: every tenant below it (by name path, type and
- * externalId) and every group of its subtree (by name path from the target's group, kind, managed, and the rule of
- * a dynamic group's template). Two imports of the same export under two targets have equal snapshots.
+ * externalId), every group of its subtree (by name path from the target's group, kind, managed, and the rule of
+ * a dynamic group's template), and every device (name, tenant, static group, dynamic groups, status). Two imports of the same export under two targets have equal snapshots.
  */
 public final class Snapshot {
 
@@ -45,6 +45,19 @@ public final class Snapshot {
             }
             out.add("group " + groupPath(g, groupById, tenantId) + " " + g.get("kind") + (Boolean.TRUE.equals(g.get("managed")) ? " managed" : "")
                     + (g.get("templateId") == null ? "" : " rule=" + json(rules.get(g.get("templateId")))));
+        }
+        for (Map<String, Object> d : World.devicesOf(token, tenantId)) {
+            Object owner = d.get("tenantId");
+            List<String> dynamic = new ArrayList<>();
+            for (Object g : (List<?>) d.get("dynamicGroupIds")) {
+                dynamic.add(groupById.containsKey(g) ? groupPath(groupById.get(g), groupById, tenantId) : "?");
+            }
+            dynamic.sort(String::compareTo);
+            Object group = d.get("staticGroupId");
+            out.add("device " + d.get("name") + " tenant=" + (tenantId.equals(owner) ? "(target)"
+                    : tenantById.containsKey(owner) ? namePath(tenantById.get(owner), tenantById, tenantId) : "?")
+                    + " group=" + (groupById.containsKey(group) ? groupPath(groupById.get(group), groupById, tenantId) : "?")
+                    + " dynamic=" + dynamic + " " + d.get("status"));
         }
         out.sort(String::compareTo);
         return out;

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public final class World {
 
     public static final List<String> MIGRATOR = List.of("migrations.run", "tenants.read", "tenants.write", "groups.read",
-            "groups.write", "devices.read");
+            "groups.write", "devices.read", "devices.write");
 
     private World() {
     }
@@ -83,6 +83,10 @@ public final class World {
     /** Every group in the subtree of the tenant's MSP-tree group, the group itself included. */
     public static List<Map<String, Object>> groupsOf(String token, String tenantId) {
         return pages(groupApi(token), "/api/v1/groups?tenantId=" + tenantId);
+    }
+
+    public static List<Map<String, Object>> devicesOf(String token, String tenantId) {
+        return pages(groupApi(token), "/api/v1/devices?tenantId=" + tenantId);
     }
 
     public static List<Map<String, Object>> templatesOf(String token, String tenantId) {

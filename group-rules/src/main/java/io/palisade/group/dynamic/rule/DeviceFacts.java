@@ -221,6 +221,22 @@ public record DeviceFacts(
         return out.toString();
     }
 
+    /** {@code u.os_platform, ..., u.ipv4::inet[], u.tags::text[]}: the select list for {@link #unnestArguments(int)} in an {@code INSERT ... SELECT}. */
+    public static String bulkValues(String alias) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            String cast = CASTS.get(i);
+            if (i > 0) {
+                out.append(", ");
+            }
+            out.append(alias).append('.').append(COLUMNS.get(i));
+            if (cast.endsWith("[]")) {
+                out.append(cast.substring(cast.lastIndexOf("::")));
+            }
+        }
+        return out.toString();
+    }
+
     /** A PostgreSQL array literal of texts, every element quoted ({@code {"a b","c\"d"}}); null for null. */
     static String arrayLiteral(String[] values) {
         if (values == null) {
