@@ -31,6 +31,7 @@ ensure() { # ensure NAME BYTES: keep the variable's value, or give it a random o
 ensure TENANT_DB_PASSWORD 24
 ensure GROUP_DB_PASSWORD 24
 ensure GATEWAY_DB_PASSWORD 24
+ensure MIGRATION_DB_PASSWORD 24
 ensure TENANT_MASTER_KEY 32
 ensure GATEWAY_MASTER_KEY 32
 ensure BOOTSTRAP_ADMIN_PASSWORD 18
@@ -59,6 +60,7 @@ db_secret() { # db_secret SECRET ROLE VAR: basic-auth, as CloudNativePG's manage
 db_secret palisade-db-tenant-service palisade_tenant TENANT_DB_PASSWORD
 db_secret palisade-db-group-service palisade_group GROUP_DB_PASSWORD
 db_secret palisade-db-agent-gateway palisade_gateway GATEWAY_DB_PASSWORD
+db_secret palisade-db-migration-service palisade_migration MIGRATION_DB_PASSWORD
 
 put tenant.master-key "$TENANT_MASTER_KEY"
 put tenant.admin "$BOOTSTRAP_ADMIN_PASSWORD"

@@ -118,8 +118,6 @@ public final class MigrationBench {
             System.out.printf("COPY of the same %d rows (tenants, groups, devices): %.2f s%n", rows.size(), copySeconds);
             System.out.printf("RESULT apply %.1f s (target <= 60 s), ratio to COPY %.1f (target <= 5); plan %.1f s%n",
                     applySeconds, applySeconds / copySeconds, planSeconds);
-            System.out.println("NOTE device records are not created by this version of apply: the apply time covers the tenants "
-                    + "and groups, the COPY baseline all rows");
         } finally {
             for (Process p : processes) {
                 p.destroy();

@@ -37,7 +37,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OverlayInvariantsTest {
 
-    static final List<String> SERVICES = List.of("tenant-service", "group-service", "agent-gateway");
+    static final List<String> SERVICES = List.of("tenant-service", "group-service", "agent-gateway", "migration-service");
+    /** Who calls whose HTTP port inside the cluster (the JWKS, and migration-service's calls to the operator APIs). */
+    static final Map<String, Map<String, Integer>> CALLS = Map.of(
+            "group-service", Map.of("tenant-service", 8081),
+            "agent-gateway", Map.of("tenant-service", 8081),
+            "migration-service", Map.of("tenant-service", 8081, "group-service", 8082));
+    /** Services whose operator API migration-service calls from its pods (their allow-list must admit them). */
+    static final Set<String> CALLED_BY_MIGRATION = Set.of("tenant-service", "group-service");
+    /** The export uploads migration-service takes (palisade.migration.max-export-bytes is 256 MiB). */
+    static final long LARGEST_EXPORT = 200L * 1024 * 1024;
     static final Pattern SECRET_LOOKING = Pattern.compile(".*(PASSWORD|SECRET|KEY).*");
     static final Pattern CIDR = Pattern.compile("[0-9a-fA-F:.]+/\\d{1,3}");
 
@@ -226,6 +235,12 @@ class OverlayInvariantsTest {
         String script = Files.readString(Manifests.K8S_DIR.resolve("create-secrets.sh"));
         Set<String> byOperators = new HashSet<>();
         m.ofKind("Cluster").forEach(c -> byOperators.add(name(c) + "-ca"));   // CloudNativePG's CA
+        for (Map<String, Object> ingress : m.ofKind("Ingress")) {                 // cert-manager's certificates
+            Map<String, Object> annotations = at(ingress, "metadata", "annotations");
+            if (annotations.containsKey("cert-manager.io/cluster-issuer") || annotations.containsKey("cert-manager.io/issuer")) {
+                maps(at(ingress, "spec").get("tls")).forEach(t -> byOperators.add(str(t.get("secretName"))));
+            }
+        }
         for (String secret : referenced) {
             soft.assertThat(byOperators.contains(secret) || script.contains(" " + secret + " ") || script.contains(" " + secret + "\n"))
                     .as("Secret %s is referenced but neither create-secrets.sh nor an operator creates it", secret).isTrue();
@@ -356,15 +371,12 @@ class OverlayInvariantsTest {
                         && strings(at(p, "spec").get("policyTypes")).containsAll(List.of("Ingress", "Egress"))
                         && !at(p, "spec").containsKey("ingress") && !at(p, "spec").containsKey("egress"));
 
-        // what each service may reach: DNS, PostgreSQL, Kafka and tenant-service's JWKS
-        Set<Integer> allowedEgressPorts = Set.of(53, 5432, 9092, 8081);
         SoftAssertions soft = new SoftAssertions();
         for (String service : SERVICES) {
-            Map<String, Object> labels = at(m.get("Deployment", service), "spec", "template", "metadata", "labels");
-            List<Map<String, Object>> applying = policies.stream()
-                    .filter(p -> selects(at(p, "spec", "podSelector", "matchLabels"), labels)
-                            && at(p, "spec", "podSelector").keySet().stream().allMatch("matchLabels"::equals))
-                    .toList();
+            // what each service may reach: DNS, PostgreSQL, Kafka and the HTTP ports of the services it calls
+            Set<Integer> allowedEgressPorts = new HashSet<>(Set.of(53, 5432, 9092));
+            allowedEgressPorts.addAll(CALLS.getOrDefault(service, Map.of()).values());
+            List<Map<String, Object>> applying = applying(m, service);
             boolean hasIngressRule = false;
             for (Map<String, Object> p : applying) {
                 for (Map<String, Object> rule : maps(at(p, "spec").get("egress"))) {
@@ -392,22 +404,156 @@ class OverlayInvariantsTest {
         soft.assertAll();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"centralized", "distributed"})
+    void eachCallBetweenServicesIsAllowedOnBothSides(String overlay) {
+        Manifests m = overlay(overlay);
+        SoftAssertions soft = new SoftAssertions();
+        for (String service : SERVICES) {
+            Map<String, Object> ingressNginx = Map.of("app.kubernetes.io/name", "ingress-nginx");
+            soft.assertThat(admits(m, service, ingressNginx, "ingress-nginx", httpPort(m, service)))
+                    .as("%s admits the ingress controller on its HTTP port", service).isTrue();
+        }
+        CALLS.forEach((caller, callees) -> callees.forEach((callee, port) -> {
+            Map<String, Object> callerLabels = podLabels(m, caller);
+            Map<String, Object> calleeLabels = podLabels(m, callee);
+            soft.assertThat(httpPort(m, callee)).as("%s's HTTP port", callee).isEqualTo(port);
+            soft.assertThat(applying(m, caller).stream().flatMap(p -> maps(at(p, "spec").get("egress")).stream())
+                            .anyMatch(rule -> hasPort(rule, port) && maps(rule.get("to")).stream().anyMatch(peer ->
+                                    !peer.containsKey("namespaceSelector") && !peer.containsKey("ipBlock")
+                                            && selects(at(peer, "podSelector", "matchLabels"), calleeLabels))))
+                    .as("%s may reach %s on %d", caller, callee, port).isTrue();
+            soft.assertThat(admits(m, callee, callerLabels, null, port)).as("%s admits %s on %d", callee, caller, port).isTrue();
+        }));
+        soft.assertAll();
+    }
+
+    /** The NetworkPolicies (of the namespace) that select a service's pods. */
+    static List<Map<String, Object>> applying(Manifests m, String service) {
+        Map<String, Object> labels = podLabels(m, service);
+        return m.ofKind("NetworkPolicy").stream()
+                .filter(p -> selects(at(p, "spec", "podSelector", "matchLabels"), labels)
+                        && at(p, "spec", "podSelector").keySet().stream().allMatch("matchLabels"::equals))
+                .toList();
+    }
+
+    /**
+     * Whether some ingress rule of a service's policies admits pods with these labels on a port: pods of the
+     * namespace (namespace null) or of the namespace named.
+     */
+    static boolean admits(Manifests m, String service, Map<String, Object> fromLabels, String namespace, int port) {
+        return applying(m, service).stream().flatMap(p -> maps(at(p, "spec").get("ingress")).stream())
+                .anyMatch(rule -> hasPort(rule, port) && maps(rule.get("from")).stream().anyMatch(peer -> {
+                    if (peer.containsKey("ipBlock") || !peer.containsKey("podSelector")) {
+                        return false;
+                    }
+                    Map<String, Object> ns = at(peer, "namespaceSelector", "matchLabels");
+                    boolean namespaceMatches = namespace == null
+                            ? !peer.containsKey("namespaceSelector")
+                            : namespace.equals(ns.get("kubernetes.io/metadata.name"));
+                    return namespaceMatches && selects(at(peer, "podSelector", "matchLabels"), fromLabels);
+                }));
+    }
+
+    static boolean hasPort(Map<String, Object> rule, int port) {
+        return maps(rule.get("ports")).stream().anyMatch(p -> p.get("port") instanceof Number n && n.intValue() == port);
+    }
+
+    static Map<String, Object> podLabels(Manifests m, String service) {
+        return at(m.get("Deployment", service), "spec", "template", "metadata", "labels");
+    }
+
+    /** The container port named "http" of a service's Deployment. */
+    static int httpPort(Manifests m, String service) {
+        return maps(containers(m.get("Deployment", service)).get(0).get("ports")).stream()
+                .filter(p -> "http".equals(p.get("name")))
+                .map(p -> ((Number) p.get("containerPort")).intValue())
+                .findFirst().orElseThrow(() -> new AssertionError(service + " declares no port named http"));
+    }
+
+    // ------------------------------------------------------------------------------------------- migrations
+
+    @ParameterizedTest
+    @ValueSource(strings = {"centralized", "distributed"})
+    void exportUploadsReachMigrationServiceAndNoOtherServiceTakesLargeBodies(String overlay) {
+        Manifests m = overlay(overlay);
+        SoftAssertions soft = new SoftAssertions();
+        boolean routed = false;
+        for (Map<String, Object> ingress : m.ofKind("Ingress")) {
+            Set<String> services = new HashSet<>();
+            backends(ingress).forEach(b -> services.add(str(map(b.get("service")).get("name"))));
+            Map<String, Object> annotations = at(ingress, "metadata", "annotations");
+            String bodySize = str(annotations.get("nginx.ingress.kubernetes.io/proxy-body-size"));
+            soft.assertThat(bodySize).as("Ingress %s proxy-body-size", name(ingress)).isNotBlank();
+            if (bodySize == null) {
+                continue;
+            }
+            if (services.contains("migration-service")) {
+                routed = true;
+                soft.assertThat(services).as("Ingress %s: the large bodies are migration-service's only", name(ingress))
+                        .containsOnly("migration-service");
+                soft.assertThat(nginxSize(bodySize)).as("Ingress %s proxy-body-size takes a 200 MB export", name(ingress))
+                        .isGreaterThanOrEqualTo(LARGEST_EXPORT);
+                for (String timeout : List.of("proxy-send-timeout", "proxy-read-timeout")) {
+                    String value = str(annotations.get("nginx.ingress.kubernetes.io/" + timeout));
+                    soft.assertThat(value).as("Ingress %s %s", name(ingress), timeout).isNotBlank();
+                    if (value != null) {
+                        soft.assertThat(Integer.parseInt(value)).as("Ingress %s %s (seconds)", name(ingress), timeout)
+                                .isGreaterThanOrEqualTo(300);
+                    }
+                }
+                // the services answer a chunked body with 411: nginx must send the whole body with its length
+                soft.assertThat(str(annotations.get("nginx.ingress.kubernetes.io/proxy-request-buffering")))
+                        .as("Ingress %s proxy-request-buffering", name(ingress)).isNotEqualTo("off");
+            } else {
+                soft.assertThat(nginxSize(bodySize)).as("Ingress %s proxy-body-size (operator API bodies are small)", name(ingress))
+                        .isLessThanOrEqualTo(1024L * 1024);
+            }
+        }
+        soft.assertThat(routed).as("an Ingress routes to migration-service").isTrue();
+        soft.assertAll();
+    }
+
+    /** An nginx size ("1m", "256m", "512k", "1g", "1024"). */
+    static long nginxSize(String size) {
+        String s = size.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+    }
+
     // ------------------------------------------------------------------------------------------- exposure
 
     @Test
     void centralizedOperatorApisAnswerOnlyTheMspNetworksAtTheIngressAndInTheServices() {
         Manifests m = overlay("centralized");
-        Set<String> allowed = null;
+        // the MSP's networks: what the ingress admits, and what every service admits (checked below)
+        Map<String, Object> common = m.ofKind("ConfigMap").stream().filter(c -> name(c).startsWith("palisade-common"))
+                .findFirst().orElseThrow(() -> new AssertionError("no palisade-common ConfigMap"));
+        Set<String> allowed = cidrs(str(map(common.get("data")).get("PALISADE_ALLOWED_CIDRS")));
+        assertThat(allowed).as("palisade-common PALISADE_ALLOWED_CIDRS").isNotEmpty().allMatch(c -> CIDR.matcher(c).matches())
+                .doesNotContain("0.0.0.0/0", "::/0");
         for (String service : SERVICES) {
             Map<String, String> env = m.plainEnv(m.get("Deployment", service));
             assertThat(env).as(service).containsEntry("PALISADE_EXPOSURE", "centralized");
             Set<String> cidrs = cidrs(env.get("PALISADE_ALLOWED_CIDRS"));
+            Set<String> proxies = cidrs(env.get("PALISADE_TRUSTED_PROXIES"));
             assertThat(cidrs).as("%s PALISADE_ALLOWED_CIDRS", service).isNotEmpty().allMatch(c -> CIDR.matcher(c).matches())
                     .doesNotContain("0.0.0.0/0", "::/0");
-            assertThat(cidrs(env.get("PALISADE_TRUSTED_PROXIES"))).as("%s PALISADE_TRUSTED_PROXIES (the ingress pods)", service)
-                    .isNotEmpty().allMatch(c -> CIDR.matcher(c).matches());
-            assertThat(allowed == null || allowed.equals(cidrs)).as("every service has the same allow-list").isTrue();
-            allowed = cidrs;
+            assertThat(proxies).as("%s PALISADE_TRUSTED_PROXIES (the ingress pods)", service)
+                    .isNotEmpty().allMatch(c -> CIDR.matcher(c).matches()).doesNotContain("0.0.0.0/0", "::/0");
+            // the MSP's networks; plus, where migration-service calls the operator API, the pod network its calls
+            // come from (the same as the trusted proxies: the ingress pods are in it too)
+            Set<String> expected = new TreeSet<>(allowed);
+            if (CALLED_BY_MIGRATION.contains(service)) {
+                expected.addAll(proxies);
+            }
+            assertThat(cidrs).as("%s PALISADE_ALLOWED_CIDRS: the MSP's networks%s", service,
+                    CALLED_BY_MIGRATION.contains(service) ? " and the pod network (migration-service's calls)" : "").isEqualTo(expected);
         }
         List<Map<String, Object>> ingresses = m.ofKind("Ingress");
         assertThat(ingresses).as("the operator APIs' Ingress").isNotEmpty();
@@ -455,7 +601,9 @@ class OverlayInvariantsTest {
     static void assertPathsOnlyApi(Map<String, Object> ingress) {
         for (Map<String, Object> rule : maps(at(ingress, "spec").get("rules"))) {
             for (Map<String, Object> path : maps(at(rule, "http").get("paths"))) {
-                assertThat(str(path.get("path"))).as("Ingress %s routes only the API (not /q/*)", name(ingress)).isEqualTo("/api");
+                assertThat(str(path.get("path"))).as("Ingress %s routes only the API (not /q/*)", name(ingress))
+                        .matches("/api(/[A-Za-z0-9._~-]+)*");
+                assertThat(str(path.get("pathType"))).as("Ingress %s pathType", name(ingress)).isIn("Prefix", "Exact");
             }
         }
     }

@@ -76,6 +76,44 @@ class SourceManifestsTest {
     }
 
     @Test
+    void everyServiceModuleHasAnImageAndManifestsInTheBase() throws IOException {
+        Map<String, Integer> services = Topology.serviceModules();
+        assertThat(services.keySet()).as("modules with quarkus.http.port (the services the overlays are checked for)")
+                .containsExactlyInAnyOrderElementsOf(OverlayInvariantsTest.SERVICES);
+        Map<String, Object> base = Manifests.parse(Files.readString(Manifests.K8S_DIR.resolve("base/kustomization.yaml"))).get(0);
+        List<String> resources = Manifests.strings(base.get("resources"));
+        Set<String> images = new HashSet<>();
+        Manifests.maps(base.get("images")).forEach(i -> images.add(String.valueOf(i.get("name"))));
+        SoftAssertions soft = new SoftAssertions();
+        services.forEach((service, port) -> {
+            Path dockerfile = Manifests.ROOT.resolve(service).resolve("src/main/docker/Dockerfile.jvm");
+            soft.assertThat(dockerfile).as("%s's image recipe", service).isRegularFile();
+            if (Files.isRegularFile(dockerfile)) {
+                soft.assertThat(read(dockerfile)).as("%s Dockerfile.jvm", service)
+                        .contains("EXPOSE " + port).contains("USER 185").contains("target/quarkus-app/");
+            }
+            Path dir = Manifests.K8S_DIR.resolve("base").resolve(service);
+            soft.assertThat(resources).as("base/kustomization.yaml resources").contains(service);
+            soft.assertThat(images).as("base/kustomization.yaml images").contains("palisade/" + service);
+            soft.assertThat(dir.resolve("kustomization.yaml")).as("base/%s/kustomization.yaml", service).isRegularFile();
+            Path config = dir.resolve("config.env");
+            soft.assertThat(config).as("base/%s/config.env", service).isRegularFile();
+            if (Files.isRegularFile(config)) {
+                soft.assertThat(read(config).lines()).as("base/%s/config.env", service).contains("QUARKUS_HTTP_PORT=" + port);
+            }
+        });
+        soft.assertAll();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void quantitiesCompareAcrossSuffixes() {
         assertThat(Quantity.parse("500m")).isLessThan(Quantity.parse("1"));
         assertThat(Quantity.parse("768Mi")).isLessThan(Quantity.parse("1Gi"));

@@ -61,6 +61,33 @@ final class Topology {
         return topics;
     }
 
+    /**
+     * The deployable services: every module whose src/main/resources/application.properties sets
+     * {@code quarkus.http.port} → that port.
+     */
+    static Map<String, Integer> serviceModules() {
+        Map<String, Integer> services = new TreeMap<>();
+        try (Stream<Path> modules = Files.list(Manifests.ROOT)) {
+            for (Path module : modules.sorted().toList()) {
+                Path props = module.resolve("src/main/resources/application.properties");
+                if (!Files.isRegularFile(props)) {
+                    continue;
+                }
+                Properties p = new Properties();
+                try (Reader r = Files.newBufferedReader(props)) {
+                    p.load(r);
+                }
+                String port = p.getProperty("quarkus.http.port");
+                if (port != null) {
+                    services.put(module.getFileName().toString(), Integer.parseInt(port.trim()));
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the modules' application.properties", e);
+        }
+        return services;
+    }
+
     /** Both of the above. */
     static SortedSet<String> allTopics() {
         SortedSet<String> all = new TreeSet<>(topicConstants());
