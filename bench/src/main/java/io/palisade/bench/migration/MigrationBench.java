@@ -71,7 +71,9 @@ public final class MigrationBench {
             String jwks = tenant + "/api/v1/auth/jwks";
             String group = start("group-service", pg, "palisade_group", common, Map.of("PALISADE_TOKENS_JWKS_URL", jwks));
             String migration = start("migration-service", pg, "palisade_migration", common, Map.of("PALISADE_TOKENS_JWKS_URL", jwks,
-                    "PALISADE_MIGRATION_TENANT_SERVICE_URL", tenant, "PALISADE_MIGRATION_GROUP_SERVICE_URL", group));
+                    "PALISADE_MIGRATION_TENANT_SERVICE_URL", tenant, "PALISADE_MIGRATION_GROUP_SERVICE_URL", group,
+                    // the time of every device batch, in its log
+                    "QUARKUS_LOG_CATEGORY__IO_PALISADE_MIGRATION_APPLY__LEVEL", "DEBUG"));
             String token = JSON.readTree(send(HttpRequest.newBuilder(URI.create(tenant + "/api/v1/auth/login"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")), 200))

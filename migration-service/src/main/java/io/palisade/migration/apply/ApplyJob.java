@@ -247,15 +247,22 @@ final class ApplyJob {
      */
     private void importDevices() {
         int from = devices.resumeAt(id).await().indefinitely();
+        Map<String, DeviceRecords.Created> groupsByLegacyId = devices.created(id, List.of(Plan.Kind.STATIC_GROUP.name(),
+                Plan.Kind.MAPPED_GROUP.name())).await().indefinitely();
+        Map<String, DeviceRecords.Created> companies = devices.created(id, List.of(Plan.Kind.TENANT.name())).await().indefinitely();
         List<DeviceRecords.StagedDevice> page;
         while (!(page = devices.page(id, from, DEVICE_PAGE).await().indefinitely()).isEmpty()) {
-            List<DeviceRecords.StagedDevice> batch = new java.util.ArrayList<>();
+            List<Device> batch = new java.util.ArrayList<>();
             int chars = 0;
-            for (DeviceRecords.StagedDevice d : page) {
-                if (d.groupId() == null || owner(d) == null) {
+            for (DeviceRecords.StagedDevice staged : page) {
+                DeviceRecords.Created group = staged.groupLegacyId() == null ? null : groupsByLegacyId.get(staged.groupLegacyId());
+                DeviceRecords.Created company = staged.companyLegacyId() == null ? null : companies.get(staged.companyLegacyId());
+                Device d = new Device(staged, group == null ? null : group.id(),
+                        company != null ? company.id() : group != null && group.tenantId() != null ? group.tenantId() : job.targetTenantId());
+                if (d.groupId() == null || d.owner() == null) {
                     continue;
                 }
-                int size = 400 + (d.inventory() == null ? 0 : d.inventory().length());
+                int size = 400 + (d.staged().inventory() == null ? 0 : d.staged().inventory().length());
                 if (!batch.isEmpty() && (chars + size > MAX_DEVICE_BATCH_CHARS || batch.size() >= MAX_DEVICE_BATCH)) {
                     importBatch(batch);
                     batch.clear();
@@ -271,33 +278,44 @@ final class ApplyJob {
         }
     }
 
-    private UUID owner(DeviceRecords.StagedDevice d) {
-        return d.companyTenantId() != null ? d.companyTenantId() : d.groupTenantId() != null ? d.groupTenantId() : job.targetTenantId();
+    /**
+     * A staged device with its place resolved: the group created (or mapped) for its legacy static group, and its
+     * owner — its company's tenant, else its group's tenant, else the target (null at the root: not imported).
+     */
+    private record Device(DeviceRecords.StagedDevice staged, UUID groupId, UUID owner) {
     }
 
-    private void importBatch(List<DeviceRecords.StagedDevice> batch) {
+    private void importBatch(List<Device> batch) {
         renewLease();
         List<GroupApi.NewDevice> entries = new java.util.ArrayList<>(batch.size());
-        for (DeviceRecords.StagedDevice d : batch) {
+        for (Device device : batch) {
+            DeviceRecords.StagedDevice d = device.staged();
             JsonNode inventory;
             try {
                 inventory = d.inventory() == null ? null : JSON.readTree(d.inventory());
             } catch (IOException e) {
-                throw new Stop(deviceItem(d), "its staged inventory cannot be read");
+                throw new Stop(deviceItem(device), "its staged inventory cannot be read");
             }
             String name = d.name() == null || d.name().isBlank() ? "device " + d.legacyId() : d.name();
             entries.add(new GroupApi.NewDevice(ItemRepository.idempotencyKey(job.exportDigest(), "DEVICE", d.legacyId()),
-                    name.length() > 200 ? name.substring(0, 200) : name, owner(d), d.groupId(), d.hardwareId(), inventory));
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            UUID owner = entries.get(i).tenantId();
-            if (mirroredTenants.add(owner)) {
-                mirrored(deviceItem(batch.get(i)), owner); // a company created just now may not be in group-service yet
-            }
+                    name.length() > 200 ? name.substring(0, 200) : name, device.owner(), device.groupId(), d.hardwareId(), inventory));
         }
         JobItem first = deviceItem(batch.get(0));
         crashes.check(first, Point.BEFORE_CALL);
+        long started = System.nanoTime();
         RemoteCall.Answer answer = call(first, () -> groups.importDevices(token, entries));
+        if (answer.status() == 404) {
+            // a company created just now may not be in group-service yet: wait for its owners, then once more
+            for (int i = 0; i < batch.size(); i++) {
+                UUID owner = entries.get(i).tenantId();
+                if (mirroredTenants.add(owner)) {
+                    mirrored(deviceItem(batch.get(i)), owner);
+                }
+            }
+            answer = call(first, () -> groups.importDevices(token, entries));
+        }
+        LOG.debugf("Migration %s: %d device records from seq %d, group-service answered %d in %d ms", id, batch.size(),
+                batch.get(0).staged().seq(), answer.status(), (System.nanoTime() - started) / 1_000_000);
         crashes.check(first, Point.AFTER_CALL);
         if (!answer.ok()) {
             JobItem culprit = first;
@@ -312,14 +330,15 @@ final class ApplyJob {
         List<UUID> ids = new java.util.ArrayList<>(batch.size());
         JsonNode answered = answer.body().path("devices");
         for (int i = 0; i < batch.size(); i++) {
-            seqs.add(batch.get(i).seq());
+            seqs.add(batch.get(i).staged().seq());
             ids.add(UUID.fromString(answered.path(i).path("id").asText()));
         }
         devices.imported(id, seqs, ids).await().indefinitely();
     }
 
     /** A device as a job item, for failure reports and crash points. */
-    private static JobItem deviceItem(DeviceRecords.StagedDevice d) {
+    private static JobItem deviceItem(Device device) {
+        DeviceRecords.StagedDevice d = device.staged();
         return new JobItem("DEVICE", d.legacyId(), d.seq(), d.name() == null ? d.legacyId() : d.name(), null, null, null, null,
                 JobItem.PENDING, null, null, null);
     }

@@ -6,19 +6,22 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The staged devices of a migration as apply imports them, and the device ids group-service gave them. */
 @ApplicationScoped
 public class DeviceRecords {
 
-    /**
-     * A staged device with what apply resolved for it: the group created (or mapped) for its legacy static group with
-     * that group's tenant, and the tenant created for its company (null without one, or without an imported account).
-     */
-    public record StagedDevice(int seq, String legacyId, String name, String hardwareId, String inventory, UUID groupId,
-                               UUID groupTenantId, UUID companyTenantId) {
+    /** A staged device as uploaded: its legacy static group and company are resolved by apply. */
+    public record StagedDevice(int seq, String legacyId, String name, String hardwareId, String inventory, String groupLegacyId,
+                               String companyLegacyId) {
+    }
+
+    /** What apply created for a legacy object: the id, and for a group the tenant it belongs to. */
+    public record Created(UUID id, UUID tenantId) {
     }
 
     private final Pool pool;
@@ -29,27 +32,39 @@ public class DeviceRecords {
 
     /** Where a run resumes: after the last device whose record is known (those before it are done or skipped). */
     public Uni<Integer> resumeAt(UUID migration) {
-        return pool.preparedQuery("select coalesce(max(seq) + 1, 0) from staged_device where migration_id = $1 and device_id is not null")
+        return pool.preparedQuery("select coalesce(max(seq) + 1, 0) from imported_device where migration_id = $1")
                 .execute(Tuple.of(migration)).map(rows -> rows.iterator().next().getInteger(0));
     }
 
     public Uni<List<StagedDevice>> page(UUID migration, int fromSeq, int limit) {
         return pool.preparedQuery("""
-                        select d.seq, d.legacy_id, d.name, d.hardware_id, d.inventory::text as inventory,
-                               g.created_id as group_id, g.tenant_id as group_tenant_id, c.created_id as company_tenant_id
-                        from staged_device d
-                        left join job_item g on g.migration_id = d.migration_id and g.kind in ('STATIC_GROUP', 'MAPPED_GROUP')
-                                            and g.legacy_id = d.static_group_legacy_id and g.state = 'DONE'
-                        left join job_item c on c.migration_id = d.migration_id and c.kind = 'TENANT'
-                                            and c.legacy_id = d.company_legacy_id and c.state = 'DONE'
-                        where d.migration_id = $1 and d.seq >= $2 order by d.seq limit $3""")
+                        select seq, legacy_id, name, hardware_id, inventory::text as inventory, static_group_legacy_id,
+                               company_legacy_id
+                        from staged_device where migration_id = $1 and seq >= $2 order by seq limit $3""")
                 .execute(Tuple.of(migration, fromSeq, limit))
                 .map(rows -> {
                     List<StagedDevice> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new StagedDevice(r.getInteger("seq"), r.getString("legacy_id"), r.getString("name"),
-                                r.getString("hardware_id"), r.getString("inventory"), r.getUUID("group_id"),
-                                r.getUUID("group_tenant_id"), r.getUUID("company_tenant_id")));
+                                r.getString("hardware_id"), r.getString("inventory"), r.getString("static_group_legacy_id"),
+                                r.getString("company_legacy_id")));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * What apply created, by legacy id, for the given kinds (DONE items only): the static groups and mapped groups a
+     * device may sit in, or the companies' tenants. Read once per run (tens of thousands of small rows at most).
+     */
+    public Uni<Map<String, Created>> created(UUID migration, List<String> kinds) {
+        return pool.preparedQuery("select legacy_id, created_id, tenant_id from job_item "
+                        + "where migration_id = $1 and kind = any($2) and state = 'DONE'")
+                .execute(Tuple.of(migration, kinds.toArray(new String[0])))
+                .map(rows -> {
+                    Map<String, Created> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.put(r.getString("legacy_id"), new Created(r.getUUID("created_id"), r.getUUID("tenant_id")));
                     }
                     return out;
                 });
@@ -58,16 +73,17 @@ public class DeviceRecords {
     /** Records the device ids group-service answered, by staged seq. */
     public Uni<Void> imported(UUID migration, List<Integer> seqs, List<UUID> deviceIds) {
         return pool.preparedQuery("""
-                        update staged_device d set device_id = u.device_id
-                        from unnest($2::int[], $3::uuid[]) as u (seq, device_id)
-                        where d.migration_id = $1 and d.seq = u.seq""")
+                        insert into imported_device (migration_id, seq, device_id)
+                        select $1, u.seq, u.device_id from unnest($2::int[], $3::uuid[]) as u (seq, device_id)
+                        on conflict do nothing""")
                 .execute(Tuple.of(migration, seqs.toArray(new Integer[0]), deviceIds.toArray(new UUID[0])))
                 .replaceWithVoid();
     }
 
     /** [imported, staged]. */
     public Uni<long[]> counts(UUID migration) {
-        return pool.preparedQuery("select count(device_id), count(*) from staged_device where migration_id = $1")
+        return pool.preparedQuery("select (select count(*) from imported_device where migration_id = $1), "
+                        + "(select count(*) from staged_device where migration_id = $1)")
                 .execute(Tuple.of(migration))
                 .map(rows -> {
                     Row r = rows.iterator().next();
@@ -77,7 +93,8 @@ public class DeviceRecords {
 
     /** The device record imported for a legacy device, or null. */
     public Uni<UUID> deviceOf(UUID migration, String legacyId) {
-        return pool.preparedQuery("select device_id from staged_device where migration_id = $1 and legacy_id = $2")
+        return pool.preparedQuery("select i.device_id from staged_device d join imported_device i on i.migration_id = d.migration_id "
+                        + "and i.seq = d.seq where d.migration_id = $1 and d.legacy_id = $2")
                 .execute(Tuple.of(migration, legacyId))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0));
     }
