@@ -27,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -61,6 +62,9 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class AgentServer {
+
+    /** The peers of open TLS 1.3 connections (see {@link #peerOf}); connections live on several event loops. */
+    private final Map<HttpConnection, Peer> peers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public static final String ENROLL = "/agent/v1/enroll";
     public static final String CHECKIN = "/agent/v1/checkin";
@@ -207,8 +211,8 @@ public class AgentServer {
     }
 
     private void checkin(HttpServerRequest request) {
-        X509Certificate cert = peer(request);
-        DeviceName name = cert == null ? null : DeviceName.of(cert);
+        Peer peer = peerOf(request);
+        DeviceName name = peer == null ? null : peer.name();
         if (name == null) {
             fail(request, new ProblemException(GatewayProblems.CLIENT_CERTIFICATE,
                     "Check-ins need the device certificate issued at enrolment"));
@@ -219,7 +223,7 @@ public class AgentServer {
             fail(request, rateLimited(wait, "Too many check-ins from this device"));
             return;
         }
-        String serial = cert.getSerialNumber().toString(16);
+        String serial = peer.serial();
         body(request)
                 .compose(body -> {
                     CheckinRequests.Parsed parsed = CheckinRequests.parse(body);
@@ -272,6 +276,34 @@ public class AgentServer {
             }
             return device == null || customer == null ? null : new DeviceName(device, customer);
         }
+    }
+
+    /** The device a connection's client certificate names, and the certificate's serial (hex). */
+    private record Peer(DeviceName name, String serial) {
+    }
+
+    /**
+     * The peer of a request's connection. On a TLS 1.3 connection it is read once and kept until the connection
+     * closes: TLS 1.3 has no renegotiation, so the client certificate of a connection never changes (reading it costs
+     * a lock in the TLS engine on every request otherwise). On TLS 1.2 it is read on every request.
+     */
+    private Peer peerOf(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        Peer known = peers.get(connection);
+        if (known != null) {
+            return known;
+        }
+        X509Certificate cert = peer(request);
+        DeviceName name = cert == null ? null : DeviceName.of(cert);
+        if (name == null) {
+            return null;
+        }
+        Peer peer = new Peer(name, cert.getSerialNumber().toString(16));
+        javax.net.ssl.SSLSession session = connection.sslSession();
+        if (session != null && "TLSv1.3".equals(session.getProtocol()) && peers.putIfAbsent(connection, peer) == null) {
+            connection.closeHandler(v -> peers.remove(connection));
+        }
+        return peer;
     }
 
     private static X509Certificate peer(HttpServerRequest request) {

@@ -84,7 +84,8 @@ public final class GatewayBench {
                 env.put("PALISADE_GATEWAY_LIMITS_REQUESTS_PER_ADDRESS_PER_SECOND", "100000000");
                 env.put("PALISADE_GATEWAY_LIMITS_ENROLMENTS_PER_TOKEN_PER_MINUTE", "100000000");
                 env.put("PALISADE_GATEWAY_LIMITS_ENROLMENTS_PER_ADDRESS_PER_MINUTE", "100000000");
-                gateway = BenchServices.start(jar, heap, env, log);
+                String opts = System.getProperty("serviceOpts", "").trim();
+                gateway = BenchServices.start(jar, heap, opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")), env, log);
                 String api = "http://127.0.0.1:" + apiPort;
                 services.awaitReady(gateway, api, log);
                 System.out.printf("agent-gateway: API %s, agents https://localhost:%d (log %s)%n", api, agentPort, log);
