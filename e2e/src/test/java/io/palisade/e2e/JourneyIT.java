@@ -72,6 +72,7 @@ class JourneyIT {
     private static String installTaskId;
     private static String scanTaskId;
     private static String migrationId;
+    private static final String LAB_HARDWARE_ID = "4C4C4544-0042-4C10-8052-B7C04F4C4142";
     /** The migration's device records that match the dynamic group (Windows, no security product) until agents bind. */
     private static List<String> importedUnprotected = List.of();
     private static String legacyGroupId;
@@ -306,7 +307,7 @@ class JourneyIT {
                                 "inventory", Map.of("os", Map.of("platform", "WINDOWS"))),
                         Map.of("id", "u2", "name", "pw-lt-02", "staticGroupId", "g2", "companyId", "c1",
                                 "inventory", Map.of("os", Map.of("platform", "WINDOWS"))),
-                        Map.of("id", "u3", "name", "lab-01", "staticGroupId", "g3",
+                        Map.of("id", "u3", "name", "lab-01", "staticGroupId", "g3", "hardwareId", LAB_HARDWARE_ID,
                                 "inventory", Map.of("os", Map.of("platform", "LINUX")))));
         migrationId = nora.migrations().queryParam("targetTenantId", id("Northwind IT")).body(export)
                 .post("/api/v1/migrations").then().statusCode(201)
@@ -370,6 +371,25 @@ class JourneyIT {
                 .body("parentId", equalTo(prosewareGroupId));
         nora.migrations().body(Map.of("moves", "ALL")).post("/api/v1/migrations/" + migrationId + "/moves").then()
                 .statusCode(202).body("performed", equalTo(0));
+
+        // the lab machine's agent is installed: enrolling with the legacy hardware id (for Proseware, a customer under
+        // the record's owner) it becomes the imported device — same id, still in its legacy group, now live
+        String labRecord = (String) lab.get(0).get("id");
+        Map<String, Object> request = Map.of("customerId", id("Proseware Inc"),
+                "expiresAt", Instant.now().plus(Duration.ofDays(1)).toString(), "maxUses", 1);
+        JsonPath installer = await("the gateway knows Proseware Inc").atMost(EVENTUALLY).pollInterval(POLL)
+                .until(() -> nora.gateway().body(request).post("/api/v1/installers"), r -> r.statusCode() == 201).jsonPath();
+        io.palisade.simulator.AgentIdentity bound = Fleet.enrolOne(stack.agentEndpoint(), installer.getString("token"),
+                installer.getString("caCertificatePem"), io.palisade.simulator.SimulatedDevice.fromInventory(LAB_HARDWARE_ID,
+                        new io.vertx.core.json.JsonObject().put("hostname", "lab-01.proseware.example")
+                                .put("os", new io.vertx.core.json.JsonObject().put("platform", "LINUX").put("name", "Debian")
+                                        .put("version", "12"))));
+        assertThat(bound.deviceId()).isEqualTo(labRecord);
+        await("the record becomes the live device").atMost(EVENTUALLY).pollInterval(POLL).untilAsserted(() ->
+                nora.groups().get("/api/v1/devices/" + labRecord).then().statusCode(200)
+                        .body("status", equalTo("ACTIVE")).body("tenantId", equalTo(id("Proseware Inc")))
+                        .body("staticGroupId", equalTo(beside.get("Lab machines").get("id"))));
+        facts.add("an agent enrolling with an imported device's hardware id took its id " + labRecord);
     }
 
     @Test

@@ -122,6 +122,16 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /** Enrols one machine (no check-ins follow) and returns its identity. */
+    public static AgentIdentity enrolOne(String gatewayUrl, String token, String caPem, SimulatedDevice device) {
+        Vertx vertx = Vertx.vertx();
+        try (GatewayClient client = GatewayClient.builder(vertx, gatewayUrl).trustedCaPem(caPem).build()) {
+            return GatewayClient.await(Agent.enroll(client, token, device, AgentKeys.KeyType.EC), WAIT);
+        } finally {
+            GatewayClient.await(vertx.close(), Duration.ofSeconds(10));
+        }
+    }
+
     private void enrolAll(String gatewayUrl, String token, String caPem, int count, long seed, ProxySpec proxy) {
         try (GatewayClient direct = GatewayClient.builder(vertx, gatewayUrl).trustedCaPem(caPem).poolSize(8).build();
              GatewayClient proxied = GatewayClient.builder(vertx, gatewayUrl).trustedCaPem(caPem).poolSize(8)
