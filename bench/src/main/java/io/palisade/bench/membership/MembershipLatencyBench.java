@@ -62,6 +62,8 @@ public final class MembershipLatencyBench {
     private final int baselineRate = Integer.getInteger("baselineRate", 100);
     private final int baselineSeconds = Integer.getInteger("baselineSeconds", 10);
     private final int drainSeconds = Integer.getInteger("drain", 30);
+    /** Seconds at the load rate before the measured load phase (not counted): "a steady 5,000 changes/s". 0: none. */
+    private final int warmupSeconds = Integer.getInteger("warmup", 15);
     /** Check-ins per second sent alongside the load phase's changes (the gateway publishes one per agent check-in). */
     private final int checkInRate = Integer.getInteger("checkIns", 0);
     private final String serviceJar = System.getProperty("serviceJar", "group-service/target/quarkus-app/quarkus-run.jar");
@@ -88,9 +90,9 @@ public final class MembershipLatencyBench {
 
     void run() throws Exception {
         long t0 = System.nanoTime();
-        System.out.printf("MembershipLatencyBench: %d devices of %d customers; baseline %d/s for %d s, load %d/s for %d s"
-                        + " (with %d check-ins/s), drain %d s%n",
-                deviceCount, customers, baselineRate, baselineSeconds, rate, seconds, checkInRate, drainSeconds);
+        System.out.printf("MembershipLatencyBench: %d devices of %d customers; baseline %d/s for %d s, warm-up %d s and load %d/s"
+                        + " for %d s (with %d check-ins/s), drain %d s%n",
+                deviceCount, customers, baselineRate, baselineSeconds, warmupSeconds, rate, seconds, checkInRate, drainSeconds);
         BenchServices services = new BenchServices();
         Process service = null;
         Path serviceLog = Files.createTempFile("group-service-bench", ".log");
@@ -138,6 +140,9 @@ public final class MembershipLatencyBench {
                     receiver.awaitAssigned();
 
                     Result baseline = phase(1, "baseline", producer, receiver, baselineRate, baselineSeconds, 0);
+                    if (warmupSeconds > 0) {
+                        phase(3, "warm-up at the load rate (not counted)", producer, receiver, rate, warmupSeconds, checkInRate);
+                    }
                     Instant loadStart = Instant.now();
                     Result load = phase(2, "load", producer, receiver, rate, seconds, checkInRate);
                     if (checkInRate > 0) {
@@ -230,7 +235,10 @@ public final class MembershipLatencyBench {
         System.out.printf("%s: %d changes at %d/s%s ...%n", name, total, perSecond,
                 checkInsPerSecond > 0 ? " and " + (long) checkInsPerSecond * durationSeconds + " check-ins at " + checkInsPerSecond + "/s" : "");
         long checkIns = 0;
-        receiver.latencies.clear();
+        synchronized (receiver.latencies) {
+            receiver.latencies.clear();
+            receiver.sentTimes.clear();
+        }
         receiver.matched.set(0);
         long periodNanos = 1_000_000_000L / perSecond;
         long start = System.nanoTime();
@@ -274,12 +282,29 @@ public final class MembershipLatencyBench {
         long[] lat;
         synchronized (receiver.latencies) {
             lat = receiver.latencies.stream().mapToLong(Long::longValue).toArray();
+            timeline(name, start, durationSeconds, receiver.sentTimes, receiver.latencies);
         }
         Arrays.sort(lat);
         double applied = lat.length / ((Math.max(lastArrival, end) - start) / 1e9);
         Result r = new Result(name, perSecond, achieved, total, lat, missing, applied);
         System.out.printf("%s: sent at %.0f/s, %d of %d membership events arrived, p99 %.0f ms%n", name, achieved, lat.length, total, r.p(0.99));
         return r;
+    }
+
+    /** Latency by the second a change was sent in: where in the phase the tail forms (max ms per second). */
+    private static void timeline(String name, long start, int seconds, List<Long> sentTimes, List<Long> latencies) {
+        long[] max = new long[seconds + 1];
+        long[] count = new long[seconds + 1];
+        for (int i = 0; i < sentTimes.size(); i++) {
+            int second = (int) Math.min(seconds, Math.max(0, (sentTimes.get(i) - start) / 1_000_000_000L));
+            max[second] = Math.max(max[second], latencies.get(i));
+            count[second]++;
+        }
+        StringBuilder line = new StringBuilder(name + ": max latency (ms) of the changes sent in each second:");
+        for (int second = 0; second < seconds; second++) {
+            line.append(' ').append(count[second] == 0 ? "-" : String.valueOf(max[second] / 1_000_000));
+        }
+        System.out.println(line);
     }
 
     record Result(String name, int target, double achieved, long sent, long[] latNanos, int missing, double appliedPerSecond) {
@@ -311,6 +336,8 @@ public final class MembershipLatencyBench {
         final AtomicLong lastArrival = new AtomicLong();
         final AtomicLong cursor = new AtomicLong();
         final List<Long> latencies = new ArrayList<>();
+        /** The send time of each matched change, beside its latency in {@link #latencies} (same index). */
+        final List<Long> sentTimes = new ArrayList<>();
         private final KafkaConsumer<String, String> consumer;
         private volatile boolean assigned;
         private final java.util.HashMap<String, Integer> index = new java.util.HashMap<>();
@@ -357,6 +384,7 @@ public final class MembershipLatencyBench {
                     }
                     synchronized (latencies) {
                         latencies.add(now - e.sentNanos());
+                        sentTimes.add(e.sentNanos());
                     }
                     lastArrival.set(now);
                     matched.incrementAndGet();
