@@ -70,7 +70,8 @@ public class AgentServer {
     public static final String CHECKIN = "/agent/v1/checkin";
     private static final Logger LOG = Logger.getLogger(AgentServer.class);
     private static final String JSON = "application/json";
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .inputDecorator(new io.palisade.kit.http.NulGuard()).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -346,6 +347,8 @@ public class AgentServer {
             }
             try {
                 promise.tryComplete(MAPPER.readTree(body.getBytes()));
+            } catch (ProblemException e) {
+                promise.tryFail(e);
             } catch (Exception e) {
                 promise.tryFail(new ProblemException(CommonProblems.MALFORMED_BODY, "The body is not well-formed JSON"));
             }

@@ -200,8 +200,15 @@ public final class MigrationBench {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile(name + "-bench", ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                "-jar", name + "/target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        // e.g. -DserviceOpts="-XX:StartFlightRecording=filename=/tmp/{name}.jfr": {name} is the service's name
+        for (String opt : System.getProperty("serviceOpts", "").trim().split("\\s+")) {
+            if (!opt.isEmpty()) {
+                command.add(opt.replace("{name}", name));
+            }
+        }
+        command.addAll(List.of("-jar", name + "/target/quarkus-app/quarkus-run.jar"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.putAll(common);
         env.putAll(extra);

@@ -48,6 +48,22 @@ public class TemplateRepository {
                 .execute(Tuple.of(id, name, tenantId, tenantPath, Json.jsonb(rule))).replaceWithVoid();
     }
 
+    /** Inserts many templates with one statement. */
+    public Uni<Void> insertAll(SqlClient db, java.util.List<TemplateRow> rows) {
+        return db.preparedQuery("""
+                        insert into dynamic_template (id, name, tenant_id, tenant_path, rule, created_at)
+                        select u.id, u.name, u.tenant_id, u.tenant_path, u.rule::jsonb, u.created_at
+                        from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
+                            as u (id, name, tenant_id, tenant_path, rule, created_at)""")
+                .execute(Tuple.of(rows.stream().map(TemplateRow::id).toArray(UUID[]::new),
+                        rows.stream().map(TemplateRow::name).toArray(String[]::new),
+                        rows.stream().map(TemplateRow::tenantId).toArray(UUID[]::new),
+                        rows.stream().map(TemplateRow::tenantPath).toArray(String[]::new),
+                        rows.stream().map(t -> Json.tree(t.rule()).toString()).toArray(String[]::new),
+                        rows.stream().map(t -> t.createdAt().atOffset(java.time.ZoneOffset.UTC)).toArray(java.time.OffsetDateTime[]::new)))
+                .replaceWithVoid();
+    }
+
     public Uni<Void> update(SqlClient db, UUID id, String name, com.fasterxml.jackson.databind.JsonNode rule) {
         return db.preparedQuery("update dynamic_template set name = $2, rule = $3, version = version + 1 where id = $1")
                 .execute(Tuple.of(id, name, Json.jsonb(rule))).replaceWithVoid();

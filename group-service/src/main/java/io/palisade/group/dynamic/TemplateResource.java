@@ -22,6 +22,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -39,6 +40,10 @@ public class TemplateResource {
             @NotNull JsonNode rule) {
     }
 
+    /** Many templates at once (bulk imports); created together or not at all. */
+    public record CreateTemplates(@NotNull @Size(min = 1, max = 1000) List<@Valid @NotNull TemplateRequest> templates) {
+    }
+
     private final TemplateService templates;
 
     public TemplateResource(TemplateService templates) {
@@ -50,6 +55,16 @@ public class TemplateResource {
         return templates.create(request.name(), request.tenantId(), request.rule())
                 .map(t -> RestResponse.ResponseBuilder.<TemplateView>created(URI.create("/api/v1/dynamic-templates/" + t.id()))
                         .entity(t).build());
+    }
+
+    /** Creates up to 1,000 templates in one transaction; answers them in request order. */
+    @POST
+    @Path("/batch")
+    public Uni<RestResponse<Paging.Page<TemplateView>>> createAll(@Valid @NotNull CreateTemplates request) {
+        return templates.createAll(request.templates().stream()
+                        .map(t -> new TemplateService.NewTemplate(t.name(), t.tenantId(), t.rule())).toList())
+                .map(list -> RestResponse.ResponseBuilder.<Paging.Page<TemplateView>>create(RestResponse.Status.CREATED)
+                        .entity(new Paging.Page<>(list, null)).build());
     }
 
     @GET

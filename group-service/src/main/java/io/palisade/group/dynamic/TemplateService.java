@@ -13,18 +13,23 @@ import io.palisade.group.tree.TenantScope;
 import io.palisade.kit.api.Ids;
 import io.palisade.kit.api.Paging;
 import io.palisade.kit.audit.AuditTrail;
+import io.palisade.kit.outbox.Outbox;
 import io.palisade.kit.problem.Problem;
 import io.palisade.kit.problem.ProblemException;
 import io.palisade.kit.scope.OperatorPrincipal;
 import io.palisade.kit.scope.OperatorScope;
 import io.palisade.kit.scope.Permissions;
 import io.palisade.kit.scope.TreePaths;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,6 +38,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TemplateService {
+
+    /** The owner key of root templates in a batch (a map cannot hold null keys). */
+    private static final UUID ROOT_OWNER = new UUID(0, 0);
 
     /** A template as the API shows it. */
     public record TemplateView(UUID id, String name, UUID tenantId, JsonNode rule, long version, Instant createdAt) {
@@ -48,9 +56,11 @@ public class TemplateService {
     private final MembershipEngine membership;
     private final OperatorScope scope;
     private final AuditTrail audit;
+    private final Outbox outbox;
 
     public TemplateService(Pool pool, TemplateRepository templates, GroupRepository groups, TenantScope tenantScope,
-                           MembershipEngine membership, OperatorScope scope, AuditTrail audit) {
+                           MembershipEngine membership, OperatorScope scope, AuditTrail audit, Outbox outbox) {
+        this.outbox = outbox;
         this.pool = pool;
         this.templates = templates;
         this.groups = groups;
@@ -90,6 +100,56 @@ public class TemplateService {
                 .call(path -> record(db, caller, "template.created", id, tenantId, path, "created " + name.trim()))
                 .chain(path -> templates.find(db, id)))
                 .map(TemplateView::of);
+    }
+
+    /** A template of a batch, as {@link #createAll} takes it. */
+    public record NewTemplate(String name, UUID tenantId, JsonNode rule) {
+    }
+
+    /**
+     * Creates many templates in one transaction (bulk imports), with the checks of {@link #create} for each: every rule
+     * valid (problems named {@code templates[i].rule...}, all of them at once), every owner in the caller's scope with
+     * {@code groups.write}, one audit entry per template. All or nothing; answers them in request order.
+     */
+    public Uni<List<TemplateView>> createAll(List<NewTemplate> requests) {
+        OperatorPrincipal caller = scope.principal();
+        List<Problem.FieldError> problems = new java.util.ArrayList<>();
+        List<JsonNode> rules = new java.util.ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                rules.add(RuleParser.toJson(RuleParser.parse(requests.get(i).rule())));
+            } catch (RuleValidationException e) {
+                String prefix = "templates[" + i + "].";
+                e.violations().forEach(v -> problems.add(new Problem.FieldError(prefix + v.path(), v.message())));
+                rules.add(null);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ProblemException(GroupProblems.INVALID_RULE, "The batch has " + problems.size() + " rule problem(s)", problems, null);
+        }
+        Set<UUID> owners = new LinkedHashSet<>();
+        requests.forEach(r -> owners.add(r.tenantId()));
+        return pool.withTransaction(db -> Multi.createFrom().iterable(owners)
+                .onItem().transformToUniAndConcatenate(owner -> ownerPath(db, owner, Permissions.GROUPS_WRITE)
+                        .map(path -> Map.entry(owner == null ? ROOT_OWNER : owner, path)))
+                .collect().asMap(Map.Entry::getKey, Map.Entry::getValue)
+                .chain(paths -> {
+                    List<TemplateRow> rows = new java.util.ArrayList<>(requests.size());
+                    List<Outbox.Pending> entries = new java.util.ArrayList<>(requests.size());
+                    Instant now = Instant.now();
+                    for (int i = 0; i < requests.size(); i++) {
+                        NewTemplate r = requests.get(i);
+                        String path = paths.get(r.tenantId() == null ? ROOT_OWNER : r.tenantId());
+                        TemplateRow row = new TemplateRow(UUID.randomUUID(), r.name().trim(), r.tenantId(), path,
+                                Json.jsonb(rules.get(i)), 0, now);
+                        rows.add(row);
+                        entries.add(new Outbox.Pending(new AuditRecorded(now, caller.getName(), "template.created", "dynamic-template",
+                                row.id().toString(), r.tenantId() == null ? null : r.tenantId().toString(), AuditTrail.SUCCESS,
+                                "created " + row.name()), path));
+                    }
+                    return templates.insertAll(db, rows).chain(() -> outbox.publishAll(db, entries)).replaceWith(rows);
+                }))
+                .map(rows -> rows.stream().map(TemplateView::of).toList());
     }
 
     public Uni<TemplateView> update(UUID id, String name, JsonNode rule) {

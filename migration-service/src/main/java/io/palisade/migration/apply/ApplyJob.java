@@ -101,7 +101,9 @@ final class ApplyJob {
                 while (i < batch.size()) {
                     renewLease();
                     List<JobItem> wave = wave(batch, i);
-                    if (wave.size() > 1) {
+                    if (wave.size() > 1 && Plan.Kind.TENANT.name().equals(wave.get(0).kind())) {
+                        createTenants(wave);
+                    } else if (wave.size() > 1) {
                         createWave(wave);
                     } else {
                         apply(batch.get(i));
@@ -168,13 +170,15 @@ final class ApplyJob {
     }
 
     /**
-     * The groups from {@code start} on that can go to group-service in one batch: of one kind (static or dynamic),
-     * consecutive, never attempted before, and none under another of the same wave (their parents exist already).
+     * The tenants or groups from {@code start} on that can go to their service in one batch: of one kind (tenants,
+     * static or dynamic groups), consecutive, never attempted before, and none under another of the same wave (their
+     * parents exist already).
      */
     private static List<JobItem> wave(List<JobItem> batch, int start) {
         List<JobItem> wave = new java.util.ArrayList<>();
         String kind = batch.get(start).kind();
-        if (!Plan.Kind.STATIC_GROUP.name().equals(kind) && !Plan.Kind.DYNAMIC_GROUP.name().equals(kind)) {
+        boolean tenants = Plan.Kind.TENANT.name().equals(kind);
+        if (!tenants && !Plan.Kind.STATIC_GROUP.name().equals(kind) && !Plan.Kind.DYNAMIC_GROUP.name().equals(kind)) {
             return wave;
         }
         java.util.Set<String> inWave = new java.util.HashSet<>();
@@ -184,7 +188,7 @@ final class ApplyJob {
                 break;
             }
             wave.add(item);
-            inWave.add(Plan.groupRef(item.legacyId()));
+            inWave.add(tenants ? Plan.tenantRef(item.legacyId()) : Plan.groupRef(item.legacyId()));
         }
         return wave;
     }
@@ -201,14 +205,13 @@ final class ApplyJob {
         boolean dynamic = Plan.Kind.DYNAMIC_GROUP.name().equals(kind);
         List<GroupApi.NewGroup> entries = new java.util.ArrayList<>();
         List<Place> parents = new java.util.ArrayList<>();
-        List<UUID> templates = new java.util.ArrayList<>();
         for (JobItem item : wave) {
-            Place parent = place(item, item.parentRef());
-            UUID template = dynamic ? template(item, parent) : null;
-            renewLease();
-            parents.add(parent);
-            templates.add(template);
-            entries.add(new GroupApi.NewGroup(item.name(), parent.groupId(), dynamic ? "DYNAMIC" : "STATIC", template));
+            parents.add(place(item, item.parentRef()));
+        }
+        List<UUID> templates = dynamic ? createTemplates(wave, parents) : java.util.Collections.nCopies(wave.size(), null);
+        for (int i = 0; i < wave.size(); i++) {
+            entries.add(new GroupApi.NewGroup(wave.get(i).name(), parents.get(i).groupId(), dynamic ? "DYNAMIC" : "STATIC",
+                    templates.get(i)));
         }
         List<String> ids = wave.stream().map(JobItem::legacyId).toList();
         items.states(id, kind, ids, JobItem.ATTEMPTED).await().indefinitely();
@@ -239,6 +242,84 @@ final class ApplyJob {
     }
 
     /**
+     * Creates a wave of tenants with one call, bracketed like {@link #createWave}: ATTEMPTED together before it, DONE
+     * together after it; a run that dies in between finds each again by parent, name and externalId on resume. A
+     * batch refused as a whole (a name taken, a rule broken) created nothing: the items go back to PENDING and are
+     * created one by one, which adopts a tenant this export created before or names the one at fault.
+     */
+    private void createTenants(List<JobItem> wave) {
+        List<TenantApi.NewTenant> entries = new java.util.ArrayList<>(wave.size());
+        for (JobItem item : wave) {
+            entries.add(new TenantApi.NewTenant(item.name(), item.tenantType(), parentTenant(item), item.legacyId()));
+        }
+        String kind = wave.get(0).kind();
+        List<String> ids = wave.stream().map(JobItem::legacyId).toList();
+        items.states(id, kind, ids, JobItem.ATTEMPTED).await().indefinitely();
+        wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
+        renewLease();
+        RemoteCall.Answer answer = call(wave.get(0), () -> tenants.createAll(token, entries));
+        wave.forEach(item -> crashes.check(item, Point.AFTER_CALL));
+        if (answer.ok()) {
+            List<TenantApi.Node> created = tenants.nodes(answer);
+            List<Object[]> done = new java.util.ArrayList<>(wave.size());
+            for (int i = 0; i < wave.size(); i++) {
+                done.add(new Object[] {wave.get(i).legacyId(), created.get(i).id(), created.get(i).id()});
+            }
+            items.doneAll(id, kind, done).await().indefinitely();
+        } else if (answer.status() == 409 || answer.status() == 400) {
+            items.states(id, kind, ids, JobItem.PENDING).await().indefinitely();
+            for (JobItem item : wave) {
+                tenant(new JobItem(item.kind(), item.legacyId(), item.order(), item.name(), item.tenantType(), item.parentRef(),
+                        item.ruleJson(), item.idempotencyKey(), JobItem.PENDING, null, null, null));
+            }
+        } else {
+            throw refused(wave.get(0), "tenant-service (a batch of " + wave.size() + " tenants)", answer);
+        }
+    }
+
+    /**
+     * The templates of a wave of dynamic groups (never attempted before), created with one call: the items are marked
+     * TEMPLATE_ATTEMPTED together before it and get their template ids together after it. A run that dies in between
+     * finds each template again by its owner and name on resume ({@link #template}), one by one.
+     */
+    private List<UUID> createTemplates(List<JobItem> wave, List<Place> parents) {
+        List<GroupApi.NewTemplate> entries = new java.util.ArrayList<>(wave.size());
+        for (int i = 0; i < wave.size(); i++) {
+            JobItem item = wave.get(i);
+            try {
+                entries.add(new GroupApi.NewTemplate(templateName(item), parents.get(i).tenantId(), JSON.readTree(item.ruleJson())));
+            } catch (IOException e) {
+                throw new Stop(item, "the planned rule cannot be read");
+            }
+        }
+        String kind = wave.get(0).kind();
+        items.states(id, kind, wave.stream().map(JobItem::legacyId).toList(), JobItem.TEMPLATE_ATTEMPTED).await().indefinitely();
+        wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
+        renewLease();
+        RemoteCall.Answer answer = call(wave.get(0), () -> groups.createTemplates(token, entries));
+        if (!answer.ok()) {
+            JobItem culprit = wave.get(0);
+            String field = answer.body() == null ? "" : answer.body().path("errors").path(0).path("field").asText("");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^templates\\[(\\d+)]").matcher(field);
+            if (m.find() && Integer.parseInt(m.group(1)) < wave.size()) {
+                culprit = wave.get(Integer.parseInt(m.group(1)));
+            }
+            throw refused(culprit, "group-service (template " + templateName(culprit) + " in a batch of " + wave.size() + ")", answer);
+        }
+        List<UUID> created = new java.util.ArrayList<>(wave.size());
+        List<Object[]> done = new java.util.ArrayList<>(wave.size());
+        JsonNode answered = answer.body().path("items");
+        for (int i = 0; i < wave.size(); i++) {
+            UUID template = UUID.fromString(answered.path(i).path("id").asText());
+            created.add(template);
+            done.add(new Object[] {wave.get(i).legacyId(), template});
+        }
+        items.templatesDone(id, kind, done).await().indefinitely();
+        return created;
+    }
+
+    /**
+     * Registers the export's devices    /**
      * Registers the export's devices in group-service as records awaiting their agents, in seq order, in batches
      * ({@code POST /api/v1/devices/batch}, idempotent by each device's key): after a batch's answer the ids are
      * recorded, and a resumed run starts after the last device recorded, so a batch cut short is simply sent again.

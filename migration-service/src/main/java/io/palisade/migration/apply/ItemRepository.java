@@ -91,6 +91,16 @@ public class ItemRepository {
                 .execute(Tuple.of(migration, item.kind(), item.legacyId(), templateId)).replaceWithVoid();
     }
 
+    /** Records the templates of several dynamic groups at once: [legacy id, template id] per item. */
+    public Uni<Void> templatesDone(UUID migration, String kind, List<Object[]> created) {
+        List<Tuple> rows = new ArrayList<>();
+        for (Object[] c : created) {
+            rows.add(Tuple.of(migration, kind, c[0], c[1]));
+        }
+        return pool.preparedQuery("update job_item set template_id = $4, state = 'ATTEMPTED', updated_at = now() "
+                + "where migration_id = $1 and kind = $2 and legacy_id = $3").executeBatch(rows).replaceWithVoid();
+    }
+
     public Uni<Void> done(UUID migration, JobItem item, UUID createdId, UUID tenantId) {
         return pool.preparedQuery("update job_item set created_id = $4, tenant_id = $5, state = 'DONE', error = null, "
                         + "updated_at = now() where migration_id = $1 and kind = $2 and legacy_id = $3")

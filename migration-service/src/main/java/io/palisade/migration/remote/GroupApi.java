@@ -135,6 +135,26 @@ public final class GroupApi {
         return call.post(base + "/dynamic-templates", token, body);
     }
 
+    /** One entry of a template batch. */
+    public record NewTemplate(String name, UUID tenantId, JsonNode rule) {
+    }
+
+    /**
+     * Creates up to 1,000 templates in one transaction ({@code POST /api/v1/dynamic-templates/batch}): all or nothing;
+     * the answer's {@code items[i].id} is the template of entry i.
+     */
+    public RemoteCall.Answer createTemplates(String token, java.util.List<NewTemplate> templates) {
+        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (NewTemplate t : templates) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("name", t.name());
+            body.put("tenantId", t.tenantId());
+            body.put("rule", t.rule());
+            list.add(body);
+        }
+        return call.post(base + "/dynamic-templates/batch", token, Map.of("templates", list));
+    }
+
     public Template template(String token, UUID tenantId, String name) {
         String cursor = null;
         do {

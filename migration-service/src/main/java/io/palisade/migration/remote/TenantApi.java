@@ -45,6 +45,30 @@ public final class TenantApi {
         return call.post(base, token, body);
     }
 
+    /** One entry of a batch create. */
+    public record NewTenant(String name, String type, UUID parentId, String externalId) {
+    }
+
+    /** Creates up to 500 tenants in one transaction ({@code POST /api/v1/tenants/batch}): all or nothing, in order. */
+    public RemoteCall.Answer createAll(String token, java.util.List<NewTenant> tenants) {
+        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (NewTenant t : tenants) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("name", t.name());
+            body.put("type", t.type());
+            body.put("parentId", t.parentId());
+            body.put("externalId", t.externalId());
+            list.add(body);
+        }
+        return call.post(base + "/batch", token, Map.of("tenants", list));
+    }
+
+    public java.util.List<Node> nodes(RemoteCall.Answer created) {
+        java.util.List<Node> out = new java.util.ArrayList<>();
+        created.body().path("items").forEach(n -> out.add(Node.of(n)));
+        return out;
+    }
+
     public Node node(RemoteCall.Answer created) {
         return Node.of(created.body());
     }

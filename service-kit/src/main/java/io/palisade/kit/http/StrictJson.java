@@ -12,7 +12,8 @@ import jakarta.inject.Singleton;
 /**
  * Request bodies are read strictly: one JSON value and nothing after it, no member twice, an enum is
  * one of its names (never its ordinal), a number or boolean is not silently taken as text, nor text or
- * a fraction as a whole number. The client learns of its mistake as a 400 naming the field.
+ * a fraction as a whole number, no text holds U+0000 ({@link NulGuard}). The client learns of its mistake as a 400
+ * naming the field.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
@@ -32,5 +33,7 @@ public class StrictJson implements ObjectMapperCustomizer {
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Enum)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        // no U+0000 anywhere: PostgreSQL cannot store it
+        mapper.getFactory().setInputDecorator(new NulGuard());
     }
 }

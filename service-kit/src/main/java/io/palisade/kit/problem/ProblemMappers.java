@@ -101,6 +101,9 @@ public class ProblemMappers {
         if (e instanceof ProblemException p) {
             return p;
         }
+        if (unstorableText(failure)) {
+            return io.palisade.kit.http.NulGuard.refused();
+        }
         if (e instanceof JsonParseException) {
             return new ProblemException(CommonProblems.MALFORMED_BODY, "The body is not well-formed JSON");
         }
@@ -151,6 +154,19 @@ public class ProblemMappers {
             return ProblemException.conflict("The change conflicts with an existing resource");
         }
         return internal(failure);
+    }
+
+    /**
+     * PostgreSQL refused text it cannot store (U+0000 in text or JSONB): in a request that can only have come from the
+     * request, which {@link io.palisade.kit.http.NulGuard} screens, so this is the backstop for any path around it.
+     */
+    private static boolean unstorableText(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.vertx.pgclient.PgException pg) {
+                return "22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState());
+            }
+        }
+        return false;
     }
 
     private static ProblemException fromStatus(int status, Throwable e) {

@@ -1,6 +1,7 @@
 package io.palisade.tenant.hierarchy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -22,6 +23,10 @@ public final class TenantDtos {
             @NotNull TenantType type,
             UUID parentId,
             @Size(max = 200) @Pattern(regexp = PRINTABLE, message = "must not contain control characters") String externalId) {
+    }
+
+    /** Many tenants at once, each under an existing parent; created together or not at all. */
+    public record CreateTenants(@NotNull @Size(min = 1, max = 500) java.util.List<@Valid @NotNull CreateTenant> tenants) {
     }
 
     public record UpdateTenant(

@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 @ApplicationScoped
@@ -46,6 +48,18 @@ public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
             params.put("parent", parentId);
         }
         return count(parent + " and lower(name) = :name and id <> :except", params).map(n -> n > 0);
+    }
+
+    /** The names taken under these parents (and at the top level when asked), as "parentId/lower-case name". */
+    public Uni<Set<String>> childNames(Set<UUID> parentIds, boolean topLevel) {
+        Uni<List<Tenant>> under = parentIds.isEmpty() ? Uni.createFrom().item(List.of()) : list("parentId in ?1", parentIds);
+        Uni<List<Tenant>> top = topLevel ? list("parentId is null") : Uni.createFrom().item(List.of());
+        return under.chain(children -> top.map(roots -> {
+            Set<String> taken = new HashSet<>();
+            children.forEach(t -> taken.add(t.parentId + "/" + t.name.toLowerCase()));
+            roots.forEach(t -> taken.add("null/" + t.name.toLowerCase()));
+            return taken;
+        }));
     }
 
     /** Rewrites the paths of every node strictly below a moved node, in one statement. */

@@ -5,6 +5,7 @@ import io.palisade.kit.problem.ProblemException;
 import io.palisade.kit.api.Ids;
 import io.palisade.kit.api.Paging;
 import io.palisade.tenant.hierarchy.TenantDtos.CreateTenant;
+import io.palisade.tenant.hierarchy.TenantDtos.CreateTenants;
 import io.palisade.tenant.hierarchy.TenantDtos.MoveTenant;
 import io.palisade.tenant.hierarchy.TenantDtos.TenantView;
 import io.palisade.tenant.hierarchy.TenantDtos.UpdateTenant;
@@ -45,6 +46,14 @@ public class TenantResource {
     public Uni<RestResponse<TenantView>> create(@Valid @NotNull CreateTenant request) {
         return tenants.create(request).map(t -> RestResponse.ResponseBuilder
                 .<TenantView>created(URI.create("/api/v1/tenants/" + t.id())).entity(t).header("ETag", etag(t)).build());
+    }
+
+    /** Creates up to 500 tenants, each under an existing parent, in one transaction (bulk imports). */
+    @POST
+    @Path("/batch")
+    public Uni<RestResponse<Paging.Page<TenantView>>> createAll(@Valid @NotNull CreateTenants request) {
+        return tenants.createAll(request.tenants()).map(list -> RestResponse.ResponseBuilder
+                .<Paging.Page<TenantView>>create(RestResponse.Status.CREATED).entity(new Paging.Page<>(list, null)).build());
     }
 
     @GET

@@ -20,11 +20,19 @@ import io.palisade.tenant.operator.OperatorRepository;
 import io.palisade.tenant.permission.PermissionSetRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.palisade.kit.problem.Problem;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /** The use cases of the MSP tree. Every one checks the caller's scope before it reads or writes. */
@@ -114,6 +122,75 @@ public class TenantService {
                         t.path, t.version, t.externalId), t.path))
                 .call(t -> audit.record(action(caller, "tenant.created", t, "created " + t.type + " " + t.name)))
                 .map(TenantView::of);
+    }
+
+    /**
+     * Creates many tenants in one transaction (bulk imports), each under a parent that exists already, with the checks
+     * of {@link #create} for each: the parent visible with {@code tenants.write} (top level: root operators only), the
+     * hierarchy rules, a name no sibling has (in the store or earlier in the batch). Every tenant gets its event and
+     * its audit entry. All or nothing; a failure names its entry ({@code tenants[i]...}); answers in request order.
+     */
+    @WithTransaction
+    public Uni<List<TenantView>> createAll(List<CreateTenant> requests) {
+        OperatorPrincipal caller = scope.principal();
+        Set<UUID> parentIds = new LinkedHashSet<>();
+        requests.forEach(r -> {
+            if (r.parentId() != null) {
+                parentIds.add(r.parentId());
+            }
+        });
+        Uni<Void> topLevel = requests.stream().anyMatch(r -> r.parentId() == null) ? topLevel().replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        return topLevel.chain(() -> parentIds.isEmpty() ? Uni.createFrom().item(List.<Tenant>of()) : tenants.list("id in ?1", parentIds))
+                .chain(found -> {
+                    Map<UUID, Tenant> parents = new HashMap<>();
+                    found.forEach(p -> parents.put(p.id, p));
+                    for (UUID id : parentIds) {
+                        Tenant p = parents.get(id);
+                        scope.authorize(p == null ? null : p.path, Permissions.TENANTS_WRITE, TenantService::notFound);
+                    }
+                    for (int i = 0; i < requests.size(); i++) {
+                        CreateTenant r = requests.get(i);
+                        Tenant p = r.parentId() == null ? null : parents.get(r.parentId());
+                        if (!TenantType.allowed(p == null ? null : p.type, r.type())) {
+                            throw new ProblemException(TenantProblems.HIERARCHY_RULE, "tenants[" + i + "]: " + r.type()
+                                    + " cannot be placed under " + (p == null ? "the root" : p.type.toString()),
+                                    List.of(new Problem.FieldError("tenants[" + i + "].type", "cannot be placed under "
+                                            + (p == null ? "the root" : p.type.toString()))), null);
+                        }
+                    }
+                    return tenants.childNames(parentIds, requests.stream().anyMatch(r -> r.parentId() == null)).chain(taken -> {
+                        List<Tenant> created = new ArrayList<>(requests.size());
+                        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                        for (int i = 0; i < requests.size(); i++) {
+                            CreateTenant r = requests.get(i);
+                            Tenant p = r.parentId() == null ? null : parents.get(r.parentId());
+                            String name = r.name().trim();
+                            if (!taken.add(r.parentId() + "/" + name.toLowerCase())) {
+                                throw new ProblemException(TenantProblems.DUPLICATE_NAME, "tenants[" + i + "]: a sibling tenant is "
+                                        + "already named " + name, List.of(new Problem.FieldError("tenants[" + i + "].name",
+                                        "a sibling tenant is already named " + name)), null);
+                            }
+                            Tenant t = new Tenant();
+                            t.id = UUID.randomUUID();
+                            t.name = name;
+                            t.type = r.type();
+                            t.parentId = p == null ? null : p.id;
+                            t.path = TreePaths.child(p == null ? TreePaths.ROOT : p.path, t.id);
+                            t.externalId = r.externalId();
+                            t.createdAt = now;
+                            created.add(t);
+                        }
+                        return tenants.persist(created).chain(() -> tenants.flush())
+                                .chain(() -> Multi.createFrom().iterable(created).onItem().transformToUniAndConcatenate(t -> outbox
+                                                .publish(new TenantEvents.Created(t.id.toString(), t.name, t.type.name(), str(t.parentId),
+                                                        t.path, t.version, t.externalId), t.path)
+                                                .chain(() -> audit.record(action(caller, "tenant.created", t, "created " + t.type + " " + t.name))))
+                                        .collect().last())
+                                .replaceWith(created);
+                    });
+                })
+                .map(created -> created.stream().map(TenantView::of).toList());
     }
 
     @WithTransaction
