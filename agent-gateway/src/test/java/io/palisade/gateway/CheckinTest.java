@@ -220,6 +220,13 @@ class CheckinTest {
             assertThat(answer.status()).as(body).isEqualTo(400);
             assertThat(answer.raw()).doesNotContain("Exception").doesNotContain("jackson");
         }
+        // U+0000 passes JSON but PostgreSQL cannot store it: refused at the door, not poisoning group-service downstream
+        for (String body : new String[] {"{\"sequence\": 1, \"inventory\": {\"hostname\": \"pc\\u0000-1\"}}",
+                "{\"sequence\": 1, \"inventory\": {\"tags\": [\"\\u0000\"]}}"}) {
+            Answer answer = agent.post("/agent/v1/checkin", body);
+            assertThat(answer.status()).as(body).isEqualTo(400);
+            assertThat(answer.body().get("errors").get(0).get("field").asText()).isEqualTo("body");
+        }
         ObjectNode bad = TestAgent.JSON.createObjectNode().put("sequence", 1);
         ObjectNode inv = bad.putObject("inventory");
         inv.putObject("os").put("platform", "AMIGA");

@@ -71,7 +71,10 @@ class ApplyTest {
         List<String>[] snap = new List[1];
         Awaitility.await("the MSP tree mirrored").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
             snap[0] = Snapshot.of(t.token(), t.tenantId());
-            return snap[0].stream().filter(s -> s.startsWith("group ") && s.contains(" managed")).count() == tenants;
+            // every tenant's group, each with its name: a child's event may reach group-service before its parent's
+            // (another partition), which leaves the parent's group "(pending) <id>" until the parent's event arrives
+            return snap[0].stream().filter(s -> s.startsWith("group ") && s.contains(" managed")).count() == tenants
+                    && snap[0].stream().noneMatch(s -> s.contains("(pending) "));
         });
         return snap[0];
     }
@@ -269,6 +272,30 @@ class ApplyTest {
         List<String> snapshot = Snapshot.of(t.token(), t.tenantId());
         assertThat(snapshot.stream().filter(g -> g.contains(" DYNAMIC "))).hasSize(3);
         assertThat(World.templatesOf(t.token(), t.tenantId())).hasSize(3);
+    }
+
+    @Test
+    void aBatchOfTenantsWithATakenNameFailsNamingItAndResumes() {
+        Target t = distributor();
+        String json = Exports.esmc("7.0.0").company("a1", "Alpha", "MSP", null).company("b1", "Beta", "MSP", null)
+                .company("c1", "Gamma", "MSP", null).staticGroup("g1", "All", null, null).json();
+        // a tenant of the same name that this export did not create (no externalId)
+        String squatter = World.tenant(t.token(), "beta", "MSP", t.tenantId());
+        String id = plan(t, json);
+        apply(t, id);
+        JsonPath failed = awaitStatus(t, id, "FAILED");
+        // the batch of three was refused as a whole, then each was tried alone: Alpha and Gamma exist once, Beta is named
+        assertThat(failed.getString("report.failedItem.legacyId")).isEqualTo("b1");
+        assertThat(failed.getString("report.reason")).contains("Beta").contains("already exists");
+        assertThat(failed.getInt("progress.tenants.done")).isEqualTo(1);
+
+        World.tenantApi(t.token()).delete("/api/v1/tenants/" + squatter).then().statusCode(204);
+        apply(t, id);
+        JsonPath done = awaitStatus(t, id, "COMPLETED");
+        assertThat(done.getInt("progress.tenants.done")).isEqualTo(3);
+        assertThat(World.tenantsUnder(t.token(), t.tenantId()).stream().filter(n -> !t.tenantId().equals(n.get("id")))
+                .map(n -> n.get("name") + " " + n.get("externalId")).toList())
+                .containsExactlyInAnyOrder("Alpha a1", "Beta b1", "Gamma c1");
     }
 
     static String managedGroup(Target t) {

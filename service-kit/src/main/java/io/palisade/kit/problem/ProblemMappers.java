@@ -240,20 +240,24 @@ public class ProblemMappers {
         return path.toString();
     }
 
-    /** The field of a violation: the bean property path, or "body" for a constraint on the body itself. */
+    /**
+     * The field of a violation as a JSON path ({@code tenants[1].name}, {@code permissions[0]}), or "body" for a
+     * constraint on the body itself. A node's index is its position in the list of the node before it, so it follows
+     * that node's name; a list element's own node ({@code <list element>}) adds no name.
+     */
     static String fieldOf(Path path) {
-        List<String> names = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
         for (Path.Node node : path) {
             if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
-                if (node.getName() != null) {
-                    names.add(node.getIndex() != null ? node.getName() + "[" + node.getIndex() + "]" : node.getName());
+                if (node.getIndex() != null) {
+                    field.append('[').append(node.getIndex()).append(']');
+                }
+                if (node.getName() != null && !node.getName().startsWith("<")) {
+                    field.append(field.length() > 0 ? "." : "").append(node.getName());
                 }
             }
         }
-        if (!names.isEmpty()) {
-            return String.join(".", names);
-        }
-        return "body";
+        return field.length() > 0 ? field.toString() : "body";
     }
 
     private static List<String> enumNames(Class<?> type) {
