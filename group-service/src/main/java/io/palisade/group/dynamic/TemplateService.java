@@ -26,9 +26,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -38,9 +40,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TemplateService {
-
-    /** The owner key of root templates in a batch (a map cannot hold null keys). */
-    private static final UUID ROOT_OWNER = new UUID(0, 0);
 
     /** A template as the API shows it. */
     public record TemplateView(UUID id, String name, UUID tenantId, JsonNode rule, long version, Instant createdAt) {
@@ -127,19 +126,21 @@ public class TemplateService {
         if (!problems.isEmpty()) {
             throw new ProblemException(GroupProblems.INVALID_RULE, "The batch has " + problems.size() + " rule problem(s)", problems, null);
         }
-        Set<UUID> owners = new LinkedHashSet<>();
-        requests.forEach(r -> owners.add(r.tenantId()));
+        // the owners, empty for the root: a Multi cannot carry null items
+        Set<Optional<UUID>> owners = new LinkedHashSet<>();
+        requests.forEach(r -> owners.add(Optional.ofNullable(r.tenantId())));
         return pool.withTransaction(db -> Multi.createFrom().iterable(owners)
-                .onItem().transformToUniAndConcatenate(owner -> ownerPath(db, owner, Permissions.GROUPS_WRITE)
-                        .map(path -> Map.entry(owner == null ? ROOT_OWNER : owner, path)))
+                .onItem().transformToUniAndConcatenate(owner -> ownerPath(db, owner.orElse(null), Permissions.GROUPS_WRITE)
+                        .map(path -> Map.entry(owner, path)))
                 .collect().asMap(Map.Entry::getKey, Map.Entry::getValue)
                 .chain(paths -> {
                     List<TemplateRow> rows = new java.util.ArrayList<>(requests.size());
                     List<Outbox.Pending> entries = new java.util.ArrayList<>(requests.size());
-                    Instant now = Instant.now();
+                    // the precision PostgreSQL stores, so that the answer is what a later read answers
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     for (int i = 0; i < requests.size(); i++) {
                         NewTemplate r = requests.get(i);
-                        String path = paths.get(r.tenantId() == null ? ROOT_OWNER : r.tenantId());
+                        String path = paths.get(Optional.ofNullable(r.tenantId()));
                         TemplateRow row = new TemplateRow(UUID.randomUUID(), r.name().trim(), r.tenantId(), path,
                                 Json.jsonb(rules.get(i)), 0, now);
                         rows.add(row);

@@ -50,10 +50,14 @@ public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
         return count(parent + " and lower(name) = :name and id <> :except", params).map(n -> n > 0);
     }
 
-    /** The names taken under these parents (and at the top level when asked), as "parentId/lower-case name". */
-    public Uni<Set<String>> childNames(Set<UUID> parentIds, boolean topLevel) {
-        Uni<List<Tenant>> under = parentIds.isEmpty() ? Uni.createFrom().item(List.of()) : list("parentId in ?1", parentIds);
-        Uni<List<Tenant>> top = topLevel ? list("parentId is null") : Uni.createFrom().item(List.of());
+    /**
+     * Which of {@code names} (lower case) are taken under these parents (and at the top level when asked), as
+     * "parentId/lower-case name" ("null/…" at the top level).
+     */
+    public Uni<Set<String>> childNames(Set<UUID> parentIds, boolean topLevel, Set<String> names) {
+        Uni<List<Tenant>> under = parentIds.isEmpty() ? Uni.createFrom().item(List.of())
+                : list("parentId in ?1 and lower(name) in ?2", parentIds, names);
+        Uni<List<Tenant>> top = topLevel ? list("parentId is null and lower(name) in ?1", names) : Uni.createFrom().item(List.of());
         return under.chain(children -> top.map(roots -> {
             Set<String> taken = new HashSet<>();
             children.forEach(t -> taken.add(t.parentId + "/" + t.name.toLowerCase()));

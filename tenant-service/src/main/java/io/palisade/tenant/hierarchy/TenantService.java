@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,9 @@ public class TenantService {
                                             + (p == null ? "the root" : p.type.toString()))), null);
                         }
                     }
-                    return tenants.childNames(parentIds, requests.stream().anyMatch(r -> r.parentId() == null)).chain(taken -> {
+                    Set<String> names = new HashSet<>();
+                    requests.forEach(r -> names.add(r.name().trim().toLowerCase()));
+                    return tenants.childNames(parentIds, requests.stream().anyMatch(r -> r.parentId() == null), names).chain(taken -> {
                         List<Tenant> created = new ArrayList<>(requests.size());
                         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                         for (int i = 0; i < requests.size(); i++) {
