@@ -164,10 +164,10 @@ public class MembershipEngine {
             scopes.addAll(TreePaths.lineage(d.tenantPath()));
         }
         return candidates(db, scopes).chain(candidates -> current(db, distinct.keySet()).chain(before -> {
-            Map<String, List<Candidate>> byTenant = new HashMap<>();
+            Map<String, Scoped> byTenant = new HashMap<>();
             Changes changes = new Changes();
             for (DeviceState d : distinct.values()) {
-                List<Candidate> scoped = byTenant.computeIfAbsent(d.tenantPath(), path -> inScope(candidates, path));
+                Scoped scoped = byTenant.computeIfAbsent(d.tenantPath(), path -> new Scoped(inScope(candidates, path)));
                 changes.add(d, before.getOrDefault(d.id(), Set.of()), members(scoped, d));
             }
             return write(db, changes);
@@ -208,13 +208,47 @@ public class MembershipEngine {
         return candidates.stream().filter(c -> lineage.contains(c.tenantPath())).toList();
     }
 
-    /** The dynamic groups among {@code candidates} (parents first) whose members the device is. */
-    private Set<UUID> members(List<Candidate> candidates, DeviceState device) {
+    /**
+     * The candidates of one tenant's devices, indexed for {@link #members}: those under a static group by that group's
+     * path, those under a dynamic group by that group's id.
+     */
+    private static final class Scoped {
+        final Map<String, List<Candidate>> byStaticParentPath = new HashMap<>();
+        final Map<UUID, List<Candidate>> byDynamicParent = new HashMap<>();
+
+        Scoped(List<Candidate> candidates) {
+            for (Candidate g : candidates) {
+                if (g.staticParent()) {
+                    byStaticParentPath.computeIfAbsent(g.parentPath(), k -> new ArrayList<>()).add(g);
+                } else {
+                    byDynamicParent.computeIfAbsent(g.parentId(), k -> new ArrayList<>()).add(g);
+                }
+            }
+        }
+    }
+
+    /**
+     * The dynamic groups whose members the device is: those under a static group that holds the device (one whose
+     * path is a prefix of the device's static group's path, ending at a '/'), then, for each it joins, those under
+     * it. Only the groups that can hold the device are looked at — a hash lookup per level of the device's static
+     * path instead of a prefix comparison with every candidate, which cost a quarter of group-service's CPU in a bulk
+     * import (every path shares its first segments).
+     */
+    private Set<UUID> members(Scoped scoped, DeviceState device) {
         Set<UUID> after = new HashSet<>();
-        for (Candidate g : candidates) {
-            boolean inParent = g.staticParent() ? device.staticPath().startsWith(g.parentPath()) : after.contains(g.parentId());
-            if (inParent && cached(g.templateId(), g.ruleVersion(), g.rule()).predicate().test(device.facts())) {
+        java.util.ArrayDeque<Candidate> pending = new java.util.ArrayDeque<>();
+        String path = device.staticPath() == null ? "" : device.staticPath();
+        for (int end = path.indexOf('/'); end >= 0; end = path.indexOf('/', end + 1)) {
+            List<Candidate> under = scoped.byStaticParentPath.get(path.substring(0, end + 1));
+            if (under != null) {
+                pending.addAll(under);
+            }
+        }
+        while (!pending.isEmpty()) {
+            Candidate g = pending.poll();
+            if (cached(g.templateId(), g.ruleVersion(), g.rule()).predicate().test(device.facts())) {
                 after.add(g.id());
+                pending.addAll(scoped.byDynamicParent.getOrDefault(g.id(), List.of()));
             }
         }
         return after;

@@ -144,8 +144,10 @@ public class ConsumerLog {
                 String state = pg.getSqlState() == null ? "" : pg.getSqlState();
                 return !(state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
             }
+            // the same text decodes the same way every time; NulGuard refuses U+0000 wherever JSON is decoded
             if (c instanceof IllegalArgumentException || c instanceof ClassCastException || c instanceof NullPointerException
-                    || c instanceof EventCodec.MalformedEventException
+                    || c instanceof EventCodec.MalformedEventException || c instanceof io.vertx.core.json.DecodeException
+                    || c instanceof io.palisade.kit.problem.ProblemException
                     || (c.getMessage() != null && c.getMessage().startsWith("Parameter at position"))) {
                 return false;
             }

@@ -13,7 +13,9 @@ import java.io.Reader;
  * Refuses JSON text that spells the character U+0000 ({@code \u0000} inside a string). JSON allows it, but PostgreSQL
  * stores it neither in {@code text} nor in {@code jsonb}: without this guard such a body would pass every check and
  * fail at the database as a 500. Installed on the services' {@link com.fasterxml.jackson.databind.ObjectMapper}
- * ({@link StrictJson}) it covers every field of every body, names and keys included; the answer is a 400.
+ * ({@link StrictJson}) it covers every field of every body, names and keys included; the answer is a 400. Quarkus
+ * hands the same mapper to Vert.x, so {@code new JsonObject(text)} refuses such text too (a {@code DecodeException},
+ * which consumers treat as a failure that never passes: the event is set aside, see {@code ConsumerLog}).
  * <p>
  * The scan follows escapes only: {@code \\u0000} (an escaped backslash, then the text "u0000") is accepted.
  */
