@@ -73,9 +73,11 @@ public class DeviceRecords {
     /** Records the device ids group-service answered, by staged seq. */
     public Uni<Void> imported(UUID migration, List<Integer> seqs, List<UUID> deviceIds) {
         return pool.preparedQuery("""
-                        insert into imported_device (migration_id, seq, device_id)
-                        select $1, u.seq, u.device_id from unnest($2::int[], $3::uuid[]) as u (seq, device_id)
-                        on conflict do nothing""")
+                        with recorded as (
+                            insert into imported_device (migration_id, seq, device_id)
+                            select $1, u.seq, u.device_id from unnest($2::int[], $3::uuid[]) as u (seq, device_id)
+                            on conflict do nothing returning 1)
+                        update migration set devices_done = devices_done + (select count(*) from recorded) where id = $1""")
                 .execute(Tuple.of(migration, seqs.toArray(new Integer[0]), deviceIds.toArray(new UUID[0])))
                 .replaceWithVoid();
     }

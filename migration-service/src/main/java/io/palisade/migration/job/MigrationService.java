@@ -256,9 +256,9 @@ public class MigrationService {
         Map<String, Progress> progress = new LinkedHashMap<>();
         migrations.progress(row.id()).await().indefinitely()
                 .forEach((kind, counts) -> progress.put(KIND_NAMES.getOrDefault(kind, kind), new Progress(counts[0], counts[1])));
-        long[] deviceCounts = devices.counts(row.id()).await().indefinitely();
-        if (deviceCounts[1] > 0) {
-            progress.put("devices", new Progress(deviceCounts[0], deviceCounts[1]));
+        long staged = row.plan() == null ? 0 : row.plan().getLong("devices", 0L);
+        if (staged > 0) {
+            progress.put("devices", new Progress(row.devicesDone(), staged));
         }
         String status = row.status();
         Object report = row.report() == null ? null : row.report().getMap();

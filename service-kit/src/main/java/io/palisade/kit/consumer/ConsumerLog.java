@@ -91,6 +91,53 @@ public class ConsumerLog {
     public Uni<Void> applyAllOnce(String consumer, List<String> payloads, Pool pool,
                                   BiFunction<SqlConnection, List<CloudEvent>, Uni<Void>> batchEffect,
                                   BiFunction<SqlConnection, CloudEvent, Uni<Void>> eachEffect) {
+        return applyAll(consumer, payloads, pool, (connection, events) -> {
+            String[] ids = events.stream().map(CloudEvent::id).distinct().toArray(String[]::new);
+            return connection.preparedQuery("""
+                            insert into consumed_event (consumer, event_id) select $1::text, unnest($2::text[])
+                            on conflict do nothing returning event_id""")
+                    .execute(Tuple.of(consumer, ids))
+                    .chain(rows -> {
+                        Set<String> fresh = new HashSet<>();
+                        rows.forEach(row -> fresh.add(row.getString("event_id")));
+                        List<CloudEvent> first = new ArrayList<>(fresh.size());
+                        for (CloudEvent event : events) {
+                            if (fresh.remove(event.id())) {
+                                first.add(event);
+                            }
+                        }
+                        return first.isEmpty() ? Uni.createFrom().voidItem() : batchEffect.apply(connection, first);
+                    });
+        }, payload -> applyOnce(consumer, payload, pool, eachEffect));
+    }
+
+    /**
+     * The same without the log, for an effect that is idempotent by itself (an insert keyed by the event id that
+     * ignores one it has): the batch's events, duplicates included, in one transaction, and the same handling of
+     * failures; a record that fails the same way every time is logged as an error with its id and skipped.
+     */
+    public Uni<Void> applyAllIdempotent(String consumer, List<String> payloads, Pool pool,
+                                        BiFunction<SqlConnection, List<CloudEvent>, Uni<Void>> effect) {
+        return applyAll(consumer, payloads, pool, effect, payload -> {
+            CloudEvent event;
+            try {
+                event = codec.decode(payload);
+            } catch (EventCodec.MalformedEventException e) {
+                return Uni.createFrom().voidItem();
+            }
+            return pool.withTransaction(connection -> effect.apply(connection, List.of(event)))
+                    .onFailure(ConsumerLog::mayPass).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
+                    .onFailure().recoverWithItem(e -> {
+                        LOG.errorf(e, "%s set event %s (%s) aside: applying it fails the same way every time", consumer, event.id(),
+                                event.type());
+                        return null;
+                    });
+        });
+    }
+
+    private Uni<Void> applyAll(String consumer, List<String> payloads, Pool pool,
+                               BiFunction<SqlConnection, List<CloudEvent>, Uni<Void>> batchEffect,
+                               Function<String, Uni<Void>> eachAlone) {
         List<CloudEvent> events = new ArrayList<>(payloads.size());
         for (String payload : payloads) {
             try {
@@ -102,23 +149,7 @@ public class ConsumerLog {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String[] ids = events.stream().map(CloudEvent::id).distinct().toArray(String[]::new);
-        return pool.withTransaction(connection -> connection
-                        .preparedQuery("""
-                                insert into consumed_event (consumer, event_id) select $1::text, unnest($2::text[])
-                                on conflict do nothing returning event_id""")
-                        .execute(Tuple.of(consumer, ids))
-                        .chain(rows -> {
-                            Set<String> fresh = new HashSet<>();
-                            rows.forEach(row -> fresh.add(row.getString("event_id")));
-                            List<CloudEvent> first = new ArrayList<>(fresh.size());
-                            for (CloudEvent event : events) {
-                                if (fresh.remove(event.id())) {
-                                    first.add(event);
-                                }
-                            }
-                            return first.isEmpty() ? Uni.createFrom().voidItem() : batchEffect.apply(connection, first);
-                        }))
+        return pool.withTransaction(connection -> batchEffect.apply(connection, events))
                 .onFailure(ConsumerLog::mayPass).invoke(e -> LOG.warnf("%s could not apply a batch of %d events yet (%s: %s); retrying",
                         consumer, events.size(), e.getClass().getSimpleName(), e.getMessage()))
                 .onFailure(ConsumerLog::mayPass).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
@@ -126,7 +157,7 @@ public class ConsumerLog {
                     LOG.warnf("%s applies a batch of %d records one at a time: it fails the same way every time (%s: %s)",
                             consumer, payloads.size(), e.getClass().getSimpleName(), e.getMessage());
                     return Multi.createFrom().iterable(payloads)
-                            .onItem().transformToUniAndConcatenate(payload -> applyOnce(consumer, payload, pool, eachEffect))
+                            .onItem().transformToUniAndConcatenate(payload -> eachAlone.apply(payload))
                             .collect().last()
                             .replaceWithVoid();
                 });

@@ -18,9 +18,10 @@ import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Stores every service's audit entries from {@code palisade.audit}; the entry id is the event id. One poll's records
- * are stored with one statement in one transaction (a bulk import audits tens of thousands of objects); a record that
- * fails every time is set aside alone ({@link ConsumerLog#applyAllOnce}).
+ * Stores every service's audit entries from {@code palisade.audit}; the entry id is the event id, so storing one again
+ * stores nothing and no consumer log is needed. One poll's records are stored with one statement in one transaction
+ * (a bulk import audits tens of thousands of objects); a record that fails every time is set aside alone
+ * ({@link ConsumerLog#applyAllIdempotent}).
  */
 @ApplicationScoped
 public class AuditConsumer {
@@ -37,7 +38,7 @@ public class AuditConsumer {
 
     @Incoming("audit-in")
     public Uni<Void> consume(List<String> payloads) {
-        return log.applyAllOnce(CONSUMER, payloads, pool, this::store, (db, event) -> store(db, List.of(event)));
+        return log.applyAllIdempotent(CONSUMER, payloads, pool, this::store);
     }
 
     private Uni<Void> store(SqlConnection db, List<CloudEvent> events) {
