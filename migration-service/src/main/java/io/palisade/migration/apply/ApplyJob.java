@@ -216,7 +216,10 @@ final class ApplyJob {
         List<String> ids = wave.stream().map(JobItem::legacyId).toList();
         items.states(id, kind, ids, JobItem.ATTEMPTED).await().indefinitely();
         wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
+        long started = System.nanoTime();
         RemoteCall.Answer answer = call(wave.get(0), () -> groups.createAll(token, entries));
+        LOG.debugf("Migration %s: a batch of %d %s, group-service answered %d in %d ms", id, wave.size(), kind, answer.status(),
+                (System.nanoTime() - started) / 1_000_000);
         wave.forEach(item -> crashes.check(item, Point.AFTER_CALL));
         if (answer.ok()) {
             List<GroupApi.Group> created = groups.groups(answer);
@@ -257,7 +260,10 @@ final class ApplyJob {
         items.states(id, kind, ids, JobItem.ATTEMPTED).await().indefinitely();
         wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
         renewLease();
+        long started = System.nanoTime();
         RemoteCall.Answer answer = call(wave.get(0), () -> tenants.createAll(token, entries));
+        LOG.debugf("Migration %s: a batch of %d tenants, tenant-service answered %d in %d ms", id, wave.size(), answer.status(),
+                (System.nanoTime() - started) / 1_000_000);
         wave.forEach(item -> crashes.check(item, Point.AFTER_CALL));
         if (answer.ok()) {
             List<TenantApi.Node> created = tenants.nodes(answer);
@@ -296,7 +302,10 @@ final class ApplyJob {
         items.states(id, kind, wave.stream().map(JobItem::legacyId).toList(), JobItem.TEMPLATE_ATTEMPTED).await().indefinitely();
         wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
         renewLease();
+        long started = System.nanoTime();
         RemoteCall.Answer answer = call(wave.get(0), () -> groups.createTemplates(token, entries));
+        LOG.debugf("Migration %s: a batch of %d templates, group-service answered %d in %d ms", id, wave.size(), answer.status(),
+                (System.nanoTime() - started) / 1_000_000);
         if (!answer.ok()) {
             JobItem culprit = wave.get(0);
             String field = answer.body() == null ? "" : answer.body().path("errors").path(0).path("field").asText("");
