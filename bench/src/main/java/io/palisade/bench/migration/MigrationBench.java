@@ -45,6 +45,7 @@ public final class MigrationBench {
     private final int dynamics = Integer.getInteger("dynamicGroups", 500);
     private final int customers = Integer.getInteger("customers", 100);
     private final String heap = System.getProperty("serviceHeap", "768m");
+    private final int warmup = Integer.getInteger("warmup", 0);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Process> processes = new ArrayList<>();
 
@@ -57,7 +58,7 @@ public final class MigrationBench {
         System.out.printf("MigrationBench: ESMC 7.0 export, %d customers, %d static groups, %d dynamic groups, %d devices%n",
                 customers, statics, dynamics, devices);
         Path export = Files.createTempFile("esmc-export", ".json");
-        List<SchemaCopy.ExportRow> rows = writeExport(export);
+        List<SchemaCopy.ExportRow> rows = writeExport(export, devices, statics, dynamics, customers);
         System.out.printf("export: %.1f MB%n", Files.size(export) / 1e6);
         try (LocalPostgres pg = LocalPostgres.start(null, 0);
              LocalKafka kafka = LocalKafka.start(null, 0, System.getProperty("java.class.path"))) {
@@ -79,43 +80,21 @@ public final class MigrationBench {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")), 200))
                     .path("accessToken").asText();
-            String target = JSON.readTree(send(HttpRequest.newBuilder(URI.create(tenant + "/api/v1/tenants"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench Distribution\",\"type\":\"DISTRIBUTOR\",\"parentId\":null}")),
-                    201)).path("id").asText();
-            Thread.sleep(2000); // group-service mirrors the new distributor
-
-            long t0 = System.nanoTime();
-            JsonNode planned = JSON.readTree(send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations?targetTenantId=" + target))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofFile(export)), 201));
-            double planSeconds = (System.nanoTime() - t0) / 1e9;
-            String id = planned.path("id").asText();
-            System.out.printf("upload + validation + plan: %.1f s (%s)%n", planSeconds, planned.path("plan"));
-
-            long t1 = System.nanoTime();
-            send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations/" + id + "/apply"))
-                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()), 202);
-            JsonNode state;
-            long lastPrint = 0;
-            while (true) {
-                state = JSON.readTree(send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations/" + id))
-                        .header("Authorization", "Bearer " + token).GET(), 200));
-                String status = state.path("status").asText();
-                if (!"RUNNING".equals(status)) {
-                    break;
+            if (warmup > 0) {
+                // a first, smaller import into another distributor, not timed: the services run warm, as a long-running
+                // server does (their JIT has compiled the import's paths), and the database is not empty
+                Path small = Files.createTempFile("esmc-warmup", ".json");
+                try {
+                    writeExport(small, warmup, Math.max(2, warmup / 10), Math.max(1, warmup / 200), Math.max(1, warmup / 1000));
+                    double[] warm = importOnce(tenant, migration, token, "Warm-up Distribution", small);
+                    System.out.printf("warm-up import of %d devices: plan %.1f s, apply %.1f s (not counted)%n", warmup, warm[0], warm[1]);
+                } finally {
+                    Files.deleteIfExists(small);
                 }
-                if (System.nanoTime() - lastPrint > 10e9) {
-                    System.out.printf("  %.0f s: %s%n", (System.nanoTime() - t1) / 1e9, state.path("progress"));
-                    lastPrint = System.nanoTime();
-                }
-                Thread.sleep(200);
             }
-            double applySeconds = (System.nanoTime() - t1) / 1e9;
-            System.out.printf("apply: %s after %.1f s; progress %s%n", state.path("status").asText(), applySeconds, state.path("progress"));
-            if (state.has("report")) {
-                System.out.printf("report: %s%n", state.path("report"));
-            }
+            double[] measured = importOnce(tenant, migration, token, "Bench Distribution", export);
+            double planSeconds = measured[0];
+            double applySeconds = measured[1];
 
             double copySeconds = copy(pg, rows);
             System.out.printf("COPY of the export's %d objects (tenants, groups, devices: five columns) into one plain table: %.2f s%n",
@@ -140,8 +119,53 @@ public final class MigrationBench {
         }
     }
 
+    /** Plans and applies one export into a new distributor; answers {plan seconds, apply seconds}. */
+    private double[] importOnce(String tenant, String migration, String token, String targetName, Path export) throws Exception {
+        String target = JSON.readTree(send(HttpRequest.newBuilder(URI.create(tenant + "/api/v1/tenants"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + targetName + "\",\"type\":\"DISTRIBUTOR\",\"parentId\":null}")),
+                201)).path("id").asText();
+        Thread.sleep(2000); // group-service mirrors the new distributor
+
+        long t0 = System.nanoTime();
+        JsonNode planned = JSON.readTree(send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations?targetTenantId=" + target))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofFile(export)), 201));
+        double planSeconds = (System.nanoTime() - t0) / 1e9;
+        String id = planned.path("id").asText();
+        System.out.printf("upload + validation + plan: %.1f s (%s)%n", planSeconds, planned.path("plan"));
+
+        long t1 = System.nanoTime();
+        send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations/" + id + "/apply"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()), 202);
+        JsonNode state;
+        long lastPrint = 0;
+        while (true) {
+            state = JSON.readTree(send(HttpRequest.newBuilder(URI.create(migration + "/api/v1/migrations/" + id))
+                    .header("Authorization", "Bearer " + token).GET(), 200));
+            String status = state.path("status").asText();
+            if (!"RUNNING".equals(status)) {
+                break;
+            }
+            if (System.nanoTime() - lastPrint > 10e9) {
+                System.out.printf("  %.0f s: %s%n", (System.nanoTime() - t1) / 1e9, state.path("progress"));
+                lastPrint = System.nanoTime();
+            }
+            Thread.sleep(200);
+        }
+        double applySeconds = (System.nanoTime() - t1) / 1e9;
+        System.out.printf("apply: %s after %.1f s; progress %s%n", state.path("status").asText(), applySeconds, state.path("progress"));
+        if (state.has("report")) {
+            System.out.printf("report: %s%n", state.path("report"));
+        }
+        if (!"COMPLETED".equals(state.path("status").asText())) {
+            throw new IllegalStateException("the apply into " + targetName + " did not complete; nothing to measure");
+        }
+        return new double[] {planSeconds, applySeconds};
+    }
+
     /** Writes the export; returns its objects, which the COPY baselines load. */
-    private List<SchemaCopy.ExportRow> writeExport(Path file) throws IOException {
+    private List<SchemaCopy.ExportRow> writeExport(Path file, int devices, int statics, int dynamics, int customers) throws IOException {
         Random random = new Random(42);
         List<SchemaCopy.ExportRow> rows = new ArrayList<>();
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
