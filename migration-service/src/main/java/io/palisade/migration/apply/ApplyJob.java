@@ -328,10 +328,10 @@ final class ApplyJob {
     }
 
     /**
-     * Registers the export's devices    /**
      * Registers the export's devices in group-service as records awaiting their agents, in seq order, in batches
      * ({@code POST /api/v1/devices/batch}, idempotent by each device's key): after a batch's answer the ids are
      * recorded, and a resumed run starts after the last device recorded, so a batch cut short is simply sent again.
+     * Two batches are in flight at a time, recorded in order ({@link #send}).
      * A device belongs to its company's tenant, else to the tenant of its group, else to the target; at the root
      * without any of them it is skipped (reported as not imported).
      */
@@ -340,32 +340,73 @@ final class ApplyJob {
         Map<String, DeviceRecords.Created> groupsByLegacyId = devices.created(id, List.of(Plan.Kind.STATIC_GROUP.name(),
                 Plan.Kind.MAPPED_GROUP.name())).await().indefinitely();
         Map<String, DeviceRecords.Created> companies = devices.created(id, List.of(Plan.Kind.TENANT.name())).await().indefinitely();
-        List<DeviceRecords.StagedDevice> page;
-        while (!(page = devices.page(id, from, DEVICE_PAGE).await().indefinitely()).isEmpty()) {
-            List<Device> batch = new java.util.ArrayList<>();
-            int chars = 0;
-            for (DeviceRecords.StagedDevice staged : page) {
-                DeviceRecords.Created group = staged.groupLegacyId() == null ? null : groupsByLegacyId.get(staged.groupLegacyId());
-                DeviceRecords.Created company = staged.companyLegacyId() == null ? null : companies.get(staged.companyLegacyId());
-                Device d = new Device(staged, group == null ? null : group.id(),
-                        company != null ? company.id() : group != null && group.tenantId() != null ? group.tenantId() : job.targetTenantId());
-                if (d.groupId() == null || d.owner() == null) {
-                    continue;
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "migration-devices-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        InFlight previous = null;
+        try {
+            List<DeviceRecords.StagedDevice> page;
+            while (!(page = devices.page(id, from, DEVICE_PAGE).await().indefinitely()).isEmpty()) {
+                List<Device> batch = new java.util.ArrayList<>();
+                int chars = 0;
+                for (DeviceRecords.StagedDevice staged : page) {
+                    DeviceRecords.Created group = staged.groupLegacyId() == null ? null : groupsByLegacyId.get(staged.groupLegacyId());
+                    DeviceRecords.Created company = staged.companyLegacyId() == null ? null : companies.get(staged.companyLegacyId());
+                    Device d = new Device(staged, group == null ? null : group.id(),
+                            company != null ? company.id() : group != null && group.tenantId() != null ? group.tenantId() : job.targetTenantId());
+                    if (d.groupId() == null || d.owner() == null) {
+                        continue;
+                    }
+                    int size = 400 + (d.staged().inventory() == null ? 0 : d.staged().inventory().length());
+                    if (!batch.isEmpty() && (chars + size > MAX_DEVICE_BATCH_CHARS || batch.size() >= MAX_DEVICE_BATCH)) {
+                        previous = send(sender, batch, previous);
+                        batch = new java.util.ArrayList<>();
+                        chars = 0;
+                    }
+                    batch.add(d);
+                    chars += size;
                 }
-                int size = 400 + (d.staged().inventory() == null ? 0 : d.staged().inventory().length());
-                if (!batch.isEmpty() && (chars + size > MAX_DEVICE_BATCH_CHARS || batch.size() >= MAX_DEVICE_BATCH)) {
-                    importBatch(batch);
-                    batch.clear();
-                    chars = 0;
+                if (!batch.isEmpty()) {
+                    previous = send(sender, batch, previous);
                 }
-                batch.add(d);
-                chars += size;
+                from = page.get(page.size() - 1).seq() + 1;
             }
-            if (!batch.isEmpty()) {
-                importBatch(batch);
+            if (previous != null) {
+                record(previous);
+                previous = null;
             }
-            from = page.get(page.size() - 1).seq() + 1;
+        } finally {
+            if (previous != null) {
+                // the job stops: let the batch still on its way finish (its keys make it harmless on resume)
+                previous.answer().cancel(false);
+            }
+            sender.shutdown();
         }
+    }
+
+    /** A batch sent to group-service whose answer is not recorded yet. */
+    private record InFlight(List<Device> batch, List<GroupApi.NewDevice> entries, long started,
+                            java.util.concurrent.Future<RemoteCall.Answer> answer) {
+    }
+
+    /**
+     * Sends a batch while the one before is still on its way (two in flight: group-service works on one while this job
+     * prepares and records the other), then records the one before. Batches are recorded in order, so the resume point
+     * (after the last device recorded) never skips an unrecorded batch: a run that dies with two batches sent and
+     * none recorded sends both again, and their keys answer the same ids.
+     */
+    private InFlight send(java.util.concurrent.ExecutorService sender, List<Device> batch, InFlight previous) {
+        renewLease();
+        List<GroupApi.NewDevice> entries = entries(batch);
+        crashes.check(deviceItem(batch.get(0)), Point.BEFORE_CALL);
+        InFlight next = new InFlight(batch, entries, System.nanoTime(),
+                sender.submit(() -> call(deviceItem(batch.get(0)), () -> groups.importDevices(token, entries))));
+        if (previous != null) {
+            record(previous);
+        }
+        return next;
     }
 
     /**
@@ -375,8 +416,7 @@ final class ApplyJob {
     private record Device(DeviceRecords.StagedDevice staged, UUID groupId, UUID owner) {
     }
 
-    private void importBatch(List<Device> batch) {
-        renewLease();
+    private List<GroupApi.NewDevice> entries(List<Device> batch) {
         List<GroupApi.NewDevice> entries = new java.util.ArrayList<>(batch.size());
         for (Device device : batch) {
             DeviceRecords.StagedDevice d = device.staged();
@@ -390,22 +430,37 @@ final class ApplyJob {
             entries.add(new GroupApi.NewDevice(ItemRepository.idempotencyKey(job.exportDigest(), "DEVICE", d.legacyId()),
                     name.length() > 200 ? name.substring(0, 200) : name, device.owner(), device.groupId(), d.hardwareId(), inventory));
         }
+        return entries;
+    }
+
+    /** Waits for a batch's answer and records its device ids (or stops the job, naming the device at fault). */
+    private void record(InFlight sent) {
+        List<Device> batch = sent.batch();
         JobItem first = deviceItem(batch.get(0));
-        crashes.check(first, Point.BEFORE_CALL);
-        long started = System.nanoTime();
-        RemoteCall.Answer answer = call(first, () -> groups.importDevices(token, entries));
+        RemoteCall.Answer answer;
+        try {
+            answer = sent.answer().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stop(first, "interrupted while waiting for group-service");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new Stop(first, "group-service could not be called: " + e.getCause());
+        }
         if (answer.status() == 404) {
             // a company created just now may not be in group-service yet: wait for its owners, then once more
             for (int i = 0; i < batch.size(); i++) {
-                UUID owner = entries.get(i).tenantId();
+                UUID owner = sent.entries().get(i).tenantId();
                 if (mirroredTenants.add(owner)) {
                     mirrored(deviceItem(batch.get(i)), owner);
                 }
             }
-            answer = call(first, () -> groups.importDevices(token, entries));
+            answer = call(first, () -> groups.importDevices(token, sent.entries()));
         }
         LOG.debugf("Migration %s: %d device records from seq %d, group-service answered %d in %d ms", id, batch.size(),
-                batch.get(0).staged().seq(), answer.status(), (System.nanoTime() - started) / 1_000_000);
+                batch.get(0).staged().seq(), answer.status(), (System.nanoTime() - sent.started()) / 1_000_000);
         crashes.check(first, Point.AFTER_CALL);
         if (!answer.ok()) {
             JobItem culprit = first;

@@ -76,8 +76,8 @@ public interface PalisadeConfig {
         @WithDefault("0.2s")
         Duration pollInterval();
 
-        /** Most events published in one relay round. */
-        @WithDefault("500")
+        /** Most events published in one relay round (a bulk import writes thousands per transaction). */
+        @WithDefault("2000")
         int batchSize();
 
         /** Whether this instance runs a relay at all. */

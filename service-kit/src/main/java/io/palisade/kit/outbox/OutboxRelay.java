@@ -194,6 +194,10 @@ public class OutboxRelay {
                     props.put(ProducerConfig.ACKS_CONFIG, "all");
                     props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
                     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+                    // a round sends up to batch-size events: in few large, compressed requests (a bulk import's
+                    // 200,000 events cost the broker and the relay a fifth of the import's time in 16 KB batches)
+                    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262144);
+                    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
                     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
                     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
                     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30000);
