@@ -420,15 +420,9 @@ final class ApplyJob {
         List<GroupApi.NewDevice> entries = new java.util.ArrayList<>(batch.size());
         for (Device device : batch) {
             DeviceRecords.StagedDevice d = device.staged();
-            JsonNode inventory;
-            try {
-                inventory = d.inventory() == null ? null : JSON.readTree(d.inventory());
-            } catch (IOException e) {
-                throw new Stop(deviceItem(device), "its staged inventory cannot be read");
-            }
             String name = d.name() == null || d.name().isBlank() ? "device " + d.legacyId() : d.name();
             entries.add(new GroupApi.NewDevice(ItemRepository.idempotencyKey(job.exportDigest(), "DEVICE", d.legacyId()),
-                    name.length() > 200 ? name.substring(0, 200) : name, device.owner(), device.groupId(), d.hardwareId(), inventory));
+                    name.length() > 200 ? name.substring(0, 200) : name, device.owner(), device.groupId(), d.hardwareId(), d.inventory()));
         }
         return entries;
     }

@@ -86,8 +86,8 @@ public final class GroupApi {
         return call.post(base + "/groups/batch", token, Map.of("groups", list));
     }
 
-    /** One device record awaiting its agent, for {@link #importDevices}. */
-    public record NewDevice(String key, String name, UUID tenantId, UUID staticGroupId, String hardwareId, JsonNode inventory) {
+    /** One device record awaiting its agent, for {@link #importDevices}; {@code inventoryJson} is a JSON object's text. */
+    public record NewDevice(String key, String name, UUID tenantId, UUID staticGroupId, String hardwareId, String inventoryJson) {
     }
 
     /**
@@ -105,8 +105,9 @@ public final class GroupApi {
             if (d.hardwareId() != null) {
                 body.put("hardwareId", d.hardwareId());
             }
-            if (d.inventory() != null) {
-                body.put("inventory", d.inventory());
+            if (d.inventoryJson() != null) {
+                // the staged JSONB's text, passed through as it is (not parsed and written again)
+                body.put("inventory", new com.fasterxml.jackson.databind.util.RawValue(d.inventoryJson()));
             }
             list.add(body);
         }
