@@ -214,6 +214,7 @@ final class ApplyJob {
                     templates.get(i)));
         }
         List<String> ids = wave.stream().map(JobItem::legacyId).toList();
+        renewLease();
         items.states(id, kind, ids, JobItem.ATTEMPTED).await().indefinitely();
         wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
         long started = System.nanoTime();
@@ -284,7 +285,7 @@ final class ApplyJob {
     }
 
     /**
-     * The templates of a wave of dynamic groups (never attempted before), created with one call: the items are marked
+     * The templates of a wave of dynamic groups (never attempted before), created with one call (or more for long rules): the items are marked
      * TEMPLATE_ATTEMPTED together before it and get their template ids together after it. A run that dies in between
      * finds each template again by its owner and name on resume ({@link #template}), one by one.
      */
@@ -301,27 +302,46 @@ final class ApplyJob {
         String kind = wave.get(0).kind();
         items.states(id, kind, wave.stream().map(JobItem::legacyId).toList(), JobItem.TEMPLATE_ATTEMPTED).await().indefinitely();
         wave.forEach(item -> crashes.check(item, Point.BEFORE_CALL));
+        List<UUID> created = new java.util.ArrayList<>(wave.size());
+        // calls of at most ~700 KB (group-service takes bodies up to 1 MiB; a rule may be long)
+        int from = 0;
+        while (from < wave.size()) {
+            int to = from;
+            int chars = 0;
+            while (to < wave.size() && (to == from || chars + wave.get(to).ruleJson().length() + 300 <= MAX_DEVICE_BATCH_CHARS)) {
+                chars += wave.get(to).ruleJson().length() + 300;
+                to++;
+            }
+            created.addAll(createTemplateChunk(wave.subList(from, to), entries.subList(from, to)));
+            from = to;
+        }
+        return created;
+    }
+
+    /** One call of {@link #createTemplates}: the templates of {@code chunk}, their ids recorded after it. */
+    private List<UUID> createTemplateChunk(List<JobItem> chunk, List<GroupApi.NewTemplate> entries) {
+        String kind = chunk.get(0).kind();
         renewLease();
         long started = System.nanoTime();
-        RemoteCall.Answer answer = call(wave.get(0), () -> groups.createTemplates(token, entries));
-        LOG.debugf("Migration %s: a batch of %d templates, group-service answered %d in %d ms", id, wave.size(), answer.status(),
+        RemoteCall.Answer answer = call(chunk.get(0), () -> groups.createTemplates(token, entries));
+        LOG.debugf("Migration %s: a batch of %d templates, group-service answered %d in %d ms", id, chunk.size(), answer.status(),
                 (System.nanoTime() - started) / 1_000_000);
         if (!answer.ok()) {
-            JobItem culprit = wave.get(0);
+            JobItem culprit = chunk.get(0);
             String field = answer.body() == null ? "" : answer.body().path("errors").path(0).path("field").asText("");
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("^templates\\[(\\d+)]").matcher(field);
-            if (m.find() && Integer.parseInt(m.group(1)) < wave.size()) {
-                culprit = wave.get(Integer.parseInt(m.group(1)));
+            if (m.find() && Integer.parseInt(m.group(1)) < chunk.size()) {
+                culprit = chunk.get(Integer.parseInt(m.group(1)));
             }
-            throw refused(culprit, "group-service (template " + templateName(culprit) + " in a batch of " + wave.size() + ")", answer);
+            throw refused(culprit, "group-service (template " + templateName(culprit) + " in a batch of " + chunk.size() + ")", answer);
         }
-        List<UUID> created = new java.util.ArrayList<>(wave.size());
-        List<Object[]> done = new java.util.ArrayList<>(wave.size());
+        List<UUID> created = new java.util.ArrayList<>(chunk.size());
+        List<Object[]> done = new java.util.ArrayList<>(chunk.size());
         JsonNode answered = answer.body().path("items");
-        for (int i = 0; i < wave.size(); i++) {
+        for (int i = 0; i < chunk.size(); i++) {
             UUID template = UUID.fromString(answered.path(i).path("id").asText());
             created.add(template);
-            done.add(new Object[] {wave.get(i).legacyId(), template});
+            done.add(new Object[] {chunk.get(i).legacyId(), template});
         }
         items.templatesDone(id, kind, done).await().indefinitely();
         return created;

@@ -87,7 +87,7 @@ public class ItemRepository {
 
     public Uni<Void> templateDone(UUID migration, JobItem item, UUID templateId) {
         return pool.preparedQuery("update job_item set template_id = $4, state = 'ATTEMPTED', updated_at = now() "
-                        + "where migration_id = $1 and kind = $2 and legacy_id = $3")
+                        + "where migration_id = $1 and kind = $2 and legacy_id = $3 and state <> 'DONE'")
                 .execute(Tuple.of(migration, item.kind(), item.legacyId(), templateId)).replaceWithVoid();
     }
 
@@ -98,7 +98,7 @@ public class ItemRepository {
             rows.add(Tuple.of(migration, kind, c[0], c[1]));
         }
         return pool.preparedQuery("update job_item set template_id = $4, state = 'ATTEMPTED', updated_at = now() "
-                + "where migration_id = $1 and kind = $2 and legacy_id = $3").executeBatch(rows).replaceWithVoid();
+                + "where migration_id = $1 and kind = $2 and legacy_id = $3 and state <> 'DONE'").executeBatch(rows).replaceWithVoid();
     }
 
     public Uni<Void> done(UUID migration, JobItem item, UUID createdId, UUID tenantId) {

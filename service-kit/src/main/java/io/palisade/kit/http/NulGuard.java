@@ -17,7 +17,8 @@ import java.io.Reader;
  * hands the same mapper to Vert.x, so {@code new JsonObject(text)} refuses such text too (a {@code DecodeException},
  * which consumers treat as a failure that never passes: the event is set aside, see {@code ConsumerLog}).
  * <p>
- * The scan follows escapes only: {@code \\u0000} (an escaped backslash, then the text "u0000") is accepted.
+ * The scan follows escapes only: {@code \\u0000} (an escaped backslash, then the text "u0000") is accepted. A body
+ * read as bytes must not hold a zero byte (UTF-16 and UTF-32 bodies are refused: UTF-8 is what the API speaks).
  */
 public final class NulGuard extends InputDecorator {
 
@@ -55,11 +56,22 @@ public final class NulGuard extends InputDecorator {
         return ProblemException.invalid("body", "text must not contain the character U+0000 (\\u0000)");
     }
 
+    /**
+     * Feeds one byte of a body read as bytes: a zero byte is refused too. UTF-8 JSON never holds one, and a body in
+     * UTF-16 or UTF-32 (which Jackson would detect and read) always does — its escapes would pass the scan unseen.
+     */
+    static void nextByte(Scanner scanner, byte b) {
+        if (b == 0) {
+            throw refused();
+        }
+        scanner.next(b);
+    }
+
     /** Checks a whole body held in memory. */
     public static void check(byte[] json, int offset, int length) {
         Scanner scanner = new Scanner();
         for (int i = offset; i < offset + length; i++) {
-            scanner.next(json[i]);
+            nextByte(scanner, json[i]);
         }
     }
 
@@ -71,7 +83,7 @@ public final class NulGuard extends InputDecorator {
             public int read() throws IOException {
                 int b = super.read();
                 if (b >= 0) {
-                    scanner.next(b);
+                    nextByte(scanner, (byte) b);
                 }
                 return b;
             }
@@ -80,7 +92,7 @@ public final class NulGuard extends InputDecorator {
             public int read(byte[] buffer, int offset, int length) throws IOException {
                 int n = super.read(buffer, offset, length);
                 for (int i = 0; i < n; i++) {
-                    scanner.next(buffer[offset + i]);
+                    nextByte(scanner, buffer[offset + i]);
                 }
                 return n;
             }

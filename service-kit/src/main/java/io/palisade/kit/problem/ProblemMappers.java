@@ -165,6 +165,10 @@ public class ProblemMappers {
             if (c instanceof io.vertx.pgclient.PgException pg) {
                 return "22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState());
             }
+            // Hibernate Reactive rebuilds the database's error as an SQLException without its cause
+            if (c instanceof java.sql.SQLException sql) {
+                return "22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState());
+            }
         }
         return false;
     }
@@ -199,7 +203,13 @@ public class ProblemMappers {
 
     private static Throwable unwrap(Throwable e) {
         // The most telling failure wins: a framework wrapper (a generic 400, a CompletionException)
-        // often carries the JSON or domain failure that explains it.
+        // often carries the JSON or domain failure that explains it. A domain failure thrown while JSON is read
+        // (NulGuard's, in a later chunk of a large body) is wrapped by Jackson with whatever field it was reading.
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ProblemException) {
+                return c;
+            }
+        }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof ProblemException || c instanceof JsonProcessingException || c instanceof ValidationException) {
                 return c;

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +44,7 @@ class NulGuardTest {
             "\"\\u00000\""})
     void textSpellingNulIsRefusedAsA400(String json) {
         ObjectMapper mapper = strict();
-        for (var read : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+        for (var read : List.<org.junit.jupiter.api.function.Executable>of(
                 () -> mapper.readTree(json),
                 () -> mapper.readTree(json.getBytes(StandardCharsets.UTF_8)),
                 () -> mapper.readTree(trickle(json)),
@@ -69,6 +70,30 @@ class NulGuardTest {
         assertEquals(expected, mapper.readTree(trickle(json)));
         assertEquals(expected, mapper.readTree(json.getBytes(StandardCharsets.UTF_8)));
         assertEquals(expected, mapper.readTree(new StringReader(json)));
+    }
+
+    @Test
+    void aBodyInUtf16IsRefusedItsEscapesWouldPassUnseen() {
+        String json = "{\"a\":\"x\\u0000\"}";
+        for (java.nio.charset.Charset charset : List.of(StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE)) {
+            byte[] body = json.getBytes(charset);
+            assertThrows(ProblemException.class, () -> strict().readTree(body));
+            assertThrows(ProblemException.class, () -> strict().readTree(new ByteArrayInputStream(body)));
+        }
+    }
+
+    @Test
+    void farIntoALargeBodyTheAnswerStillNamesTheCharacterNotTheFieldBeingRead() {
+        StringBuilder json = new StringBuilder("{\"items\":[");
+        for (int i = 0; i < 2000; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"name\":\"item ").append(i).append(i == 1500 ? "\\u0000" : "").append("\"}");
+        }
+        json.append("]}");
+        Exception failure = assertThrows(Exception.class,
+                () -> strict().readValue(new ByteArrayInputStream(json.toString().getBytes(StandardCharsets.UTF_8)), new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<Map<String, String>>>>() { }));
+        ProblemException answer = io.palisade.kit.problem.ProblemMappers.classify(failure);
+        assertEquals("body", answer.errors().get(0).field());
+        assertEquals(400, answer.type().status());
     }
 
     @Test
