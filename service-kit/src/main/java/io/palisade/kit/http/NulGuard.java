@@ -57,12 +57,13 @@ public final class NulGuard extends InputDecorator {
     }
 
     /**
-     * Feeds one byte of a body read as bytes: a zero byte is refused too. UTF-8 JSON never holds one, and a body in
-     * UTF-16 or UTF-32 (which Jackson would detect and read) always does — its escapes would pass the scan unseen.
+     * Feeds one byte of a body read as bytes: a zero byte is refused too, as a malformed body. UTF-8 JSON never holds
+     * one, and a body in UTF-16 or UTF-32 (which Jackson would detect and read) always does — its escapes would pass
+     * the scan unseen.
      */
     static void nextByte(Scanner scanner, byte b) {
         if (b == 0) {
-            throw refused();
+            throw new ProblemException(io.palisade.kit.problem.CommonProblems.MALFORMED_BODY, "The body is not well-formed UTF-8 JSON");
         }
         scanner.next(b);
     }
