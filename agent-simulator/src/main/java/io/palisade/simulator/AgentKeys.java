@@ -112,7 +112,7 @@ public final class AgentKeys {
         throw new IllegalArgumentException("not a PEM certificate request");
     }
 
-    /** The private key as PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}), the form Vert.x and OpenSSL read. */
+    /** The private key as PKCS#8 PEM (label "PRIVATE KEY"), the form Vert.x and OpenSSL read; generated, never stored here. */
     public static String privateKeyPem(PrivateKey key) {
         return pem(new PemObject("PRIVATE KEY", key.getEncoded()));
     }

@@ -36,8 +36,8 @@ final class ApplyJob {
     private static final int MAX_WAVE = 500;
     private static final int DEVICE_PAGE = 2000;
     private static final int MAX_DEVICE_BATCH = 1000;
-    /** group-service takes bodies up to 1 MiB: a batch stays well below. */
-    private static final int MAX_DEVICE_BATCH_CHARS = 700_000;
+    /** group-service takes bodies up to 1 MiB: a batch (of devices or templates) stays well below. */
+    private static final int MAX_BATCH_CHARS = 700_000;
 
     /** A failure that stops the job; the item it names is marked FAILED. */
     private static final class Stop extends RuntimeException {
@@ -308,7 +308,7 @@ final class ApplyJob {
         while (from < wave.size()) {
             int to = from;
             int chars = 0;
-            while (to < wave.size() && (to == from || chars + wave.get(to).ruleJson().length() + 300 <= MAX_DEVICE_BATCH_CHARS)) {
+            while (to < wave.size() && (to == from || chars + wave.get(to).ruleJson().length() + 300 <= MAX_BATCH_CHARS)) {
                 chars += wave.get(to).ruleJson().length() + 300;
                 to++;
             }
@@ -327,12 +327,7 @@ final class ApplyJob {
         LOG.debugf("Migration %s: a batch of %d templates, group-service answered %d in %d ms", id, chunk.size(), answer.status(),
                 (System.nanoTime() - started) / 1_000_000);
         if (!answer.ok()) {
-            JobItem culprit = chunk.get(0);
-            String field = answer.body() == null ? "" : answer.body().path("errors").path(0).path("field").asText("");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^templates\\[(\\d+)]").matcher(field);
-            if (m.find() && Integer.parseInt(m.group(1)) < chunk.size()) {
-                culprit = chunk.get(Integer.parseInt(m.group(1)));
-            }
+            JobItem culprit = chunk.get(entryAtFault(answer, "templates", chunk.size()));
             throw refused(culprit, "group-service (template " + templateName(culprit) + " in a batch of " + chunk.size() + ")", answer);
         }
         List<UUID> created = new java.util.ArrayList<>(chunk.size());
@@ -380,7 +375,7 @@ final class ApplyJob {
                         continue;
                     }
                     int size = 400 + (d.staged().inventory() == null ? 0 : d.staged().inventory().length());
-                    if (!batch.isEmpty() && (chars + size > MAX_DEVICE_BATCH_CHARS || batch.size() >= MAX_DEVICE_BATCH)) {
+                    if (!batch.isEmpty() && (chars + size > MAX_BATCH_CHARS || batch.size() >= MAX_DEVICE_BATCH)) {
                         previous = send(sender, batch, previous);
                         batch = new java.util.ArrayList<>();
                         chars = 0;
@@ -477,12 +472,7 @@ final class ApplyJob {
                 batch.get(0).staged().seq(), answer.status(), (System.nanoTime() - sent.started()) / 1_000_000);
         crashes.check(first, Point.AFTER_CALL);
         if (!answer.ok()) {
-            JobItem culprit = first;
-            String field = answer.body() == null ? "" : answer.body().path("errors").path(0).path("field").asText("");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^devices\\[(\\d+)]").matcher(field);
-            if (m.find() && Integer.parseInt(m.group(1)) < batch.size()) {
-                culprit = deviceItem(batch.get(Integer.parseInt(m.group(1))));
-            }
+            JobItem culprit = deviceItem(batch.get(entryAtFault(answer, "devices", batch.size())));
             throw refused(culprit, "group-service (device " + culprit.legacyId() + " in a batch of " + batch.size() + ")", answer);
         }
         List<Integer> seqs = new java.util.ArrayList<>(batch.size());
@@ -493,6 +483,18 @@ final class ApplyJob {
             ids.add(UUID.fromString(answered.path(i).path("id").asText()));
         }
         devices.imported(id, seqs, ids).await().indefinitely();
+    }
+
+    private static final java.util.regex.Pattern ENTRY = java.util.regex.Pattern.compile("^(\\w+)\\[(\\d+)]");
+
+    /** The entry of a refused batch that the answer's first error names ({@code devices[7].name} → 7), else the first. */
+    private static int entryAtFault(RemoteCall.Answer answer, String list, int size) {
+        String field = answer.body() == null ? "" : answer.body().path("errors").path(0).path("field").asText("");
+        java.util.regex.Matcher m = ENTRY.matcher(field);
+        if (m.find() && m.group(1).equals(list) && m.group(2).length() < 6 && Integer.parseInt(m.group(2)) < size) {
+            return Integer.parseInt(m.group(2));
+        }
+        return 0;
     }
 
     /** A device as a job item, for failure reports and crash points. */
