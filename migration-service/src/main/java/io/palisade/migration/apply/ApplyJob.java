@@ -488,7 +488,7 @@ final class ApplyJob {
     private static final java.util.regex.Pattern ENTRY = java.util.regex.Pattern.compile("^(\\w+)\\[(\\d+)]");
 
     /** The entry of a refused batch that the answer's first error names ({@code devices[7].name} → 7), else the first. */
-    private static int entryAtFault(RemoteCall.Answer answer, String list, int size) {
+    static int entryAtFault(RemoteCall.Answer answer, String list, int size) {
         String field = answer.body() == null ? "" : answer.body().path("errors").path(0).path("field").asText("");
         java.util.regex.Matcher m = ENTRY.matcher(field);
         if (m.find() && m.group(1).equals(list) && m.group(2).length() < 6 && Integer.parseInt(m.group(2)) < size) {
